@@ -1,0 +1,1 @@
+"""Jiebang: the 揭榜挂帅 reform-project loop platform."""

@@ -1,0 +1,39 @@
+"""Role predicates shared by every app, and the permissions of the shell itself."""
+
+import rules
+
+from .roles import Role
+
+
+def _has_role(*roles):
+    names = {r.value for r in roles}
+
+    @rules.predicate(name=f"has_role_{'_'.join(sorted(names))}")
+    def predicate(user):
+        return user.is_authenticated and user.is_active and user.role in names
+
+    return predicate
+
+
+is_city_admin = _has_role(Role.CITY_ADMIN)
+is_task_force = _has_role(Role.TASK_FORCE)
+is_city_staff = _has_role(Role.CITY_ADMIN, Role.TASK_FORCE)
+is_county_bureau = _has_role(Role.COUNTY_BUREAU)
+is_unit = _has_role(Role.UNIT)
+is_expert = _has_role(Role.EXPERT)
+is_panel = _has_role(Role.PANEL)
+
+rules.add_perm("core.use_admin", is_city_admin)
+rules.add_perm("core.view_audit", is_city_admin)
+
+# Which of the six stages each role works in (SPEC §2 and §4).
+STAGE_ACCESS = {
+    "needs": is_city_staff | is_county_bureau | is_expert,
+    "publish": is_city_staff | is_county_bureau | is_unit,
+    "compete": is_city_staff | is_county_bureau | is_unit | is_expert | is_panel,
+    "accountability": is_city_staff | is_county_bureau | is_unit,
+    "supervision": is_city_staff | is_county_bureau | is_unit,
+    "evaluation": is_city_staff | is_county_bureau | is_expert | is_panel,
+}
+for _slug, _predicate in STAGE_ACCESS.items():
+    rules.add_perm(f"core.use_stage_{_slug}", _predicate)

@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from jiebang.core.errors import DomainError
+from jiebang.core.history import object_history
+from jiebang.core.permissions import require_perm
+from jiebang.core.scoping import get_visible_or_404, user_scope
+
+from . import services
+from .forms import InstitutionFilterForm, InstitutionForm
+from .models import Institution, Region
+
+
+def institution_list(request):
+    require_perm(request.user, "orgs.view_institution_list")
+    form = InstitutionFilterForm(request.GET or None, user=request.user)
+    institutions = form.filter(
+        Institution.objects.visible_to(request.user).select_related("region", "grid")
+    )
+    page = Paginator(institutions, 50).get_page(request.GET.get("page"))
+    template = "orgs/_institution_table.html" if request.htmx else "orgs/institution_list.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+def institution_detail(request, pk):
+    institution = get_visible_or_404(Institution, request.user, pk=pk)
+    return render(
+        request,
+        "orgs/institution_detail.html",
+        {"institution": institution, "history": object_history(institution)},
+    )
+
+
+def institution_edit(request, pk=None):
+    institution = get_visible_or_404(Institution, request.user, pk=pk) if pk else None
+    if institution and not request.user.has_perm("orgs.change_institution", institution):
+        raise PermissionDenied
+    form = InstitutionForm(request.POST or None, instance=institution, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if institution:
+                saved = services.update_institution(
+                    institution, acting_user=request.user, **form.cleaned_data
+                )
+            else:
+                saved = services.create_institution(acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
+            return redirect(saved)
+    return render(
+        request, "orgs/institution_form.html", {"form": form, "institution": institution}
+    )
+
+
+def region_list(request):
+    require_perm(request.user, "orgs.view_region_list")
+    counties = Region.objects.filter(kind__in=Region.COUNTY_LEVEL)
+    if path := user_scope(request.user).region_path:
+        counties = counties.filter(path__startswith=path)
+    counties = counties.annotate(
+        towns=Count("children", distinct=True),
+        villages=Count("children__children", distinct=True),
+    )
+    towns = (
+        Region.objects.filter(parent__in=counties)
+        .annotate(
+            institution_count=Count("institutions", distinct=True),
+            primary_care=Count(
+                "institutions", filter=Q(institutions__kind__in=Institution.PRIMARY_CARE)
+            ),
+        )
+        .select_related("parent")
+    )
+    by_county = {}
+    for town in towns:
+        by_county.setdefault(town.parent_id, []).append(town)
+    rows = [(county, by_county.get(county.pk, [])) for county in counties]
+    return render(request, "orgs/region_list.html", {"rows": rows})
