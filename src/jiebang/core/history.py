@@ -35,6 +35,7 @@ def audited_models():
             issubclass(model, HistoricalChanges)
             and model.__module__.startswith("jiebang.")
             and hasattr(model, "instance_type")
+            and any(f.name == "history_date" for f in model._meta.fields)  # not m2m tables
         ):
             found.append(model)
     return sorted(found, key=lambda m: m._meta.label)

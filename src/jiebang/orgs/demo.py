@@ -40,13 +40,46 @@ GRID_LEADS = [
     ("度假区", "聊城市退役军人医院", K.CITY_HOSPITAL, L.GRADE_2A),
 ]
 
-SPECIALTIES = (
-    "胸痛 卒中 创伤 危重孕产妇救治 危重新生儿救治 肿瘤 心血管 呼吸 消化 内分泌 肾病 神经 "
-    "骨科 康复 疼痛 麻醉 重症医学 急诊 儿科 妇产 眼科 耳鼻喉 口腔 皮肤 精神心理 感染 "
-    "中医 针灸推拿 医学影像 检验 病理 药学 护理 健康管理"
-).split()
+SPECIALTIES = [
+    "胸痛",
+    "卒中",
+    "创伤",
+    "危重孕产妇救治",
+    "危重新生儿救治",
+    "肿瘤",
+    "心血管",
+    "呼吸",
+    "消化",
+    "内分泌",
+    "肾病",
+    "神经",
+    "骨科",
+    "康复",
+    "疼痛",
+    "麻醉",
+    "重症医学",
+    "急诊",
+    "儿科",
+    "妇产",
+    "眼科",
+    "耳鼻喉",
+    "口腔",
+    "皮肤",
+    "精神心理",
+    "感染",
+    "中医",
+    "针灸推拿",
+    "医学影像",
+    "检验",
+    "病理",
+    "药学",
+    "护理",
+    "健康管理",
+]
 
-VILLAGE_SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+VILLAGE_SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+)
 VILLAGE_SUFFIXES = ["庄", "楼", "屯", "集", "营", "店", "寨", "堂", "口", "洼", "桥", "园"]
 
 
@@ -147,7 +180,7 @@ def load_institutions(regions: dict[str, Region]) -> None:
         name="聊城市城市医疗集团",
         defaults={"kind": MedicalGroup.Kind.CITY_GROUP, "lead_institution": leads["东昌府区"]},
     )
-    for area, lead in list(leads.items())[1:]:
+    for lead in list(leads.values())[1:]:
         MedicalGroup.objects.get_or_create(
             name=f"{lead.name}医疗联合体",
             defaults={"kind": MedicalGroup.Kind.ALLIANCE, "lead_institution": lead},
@@ -259,7 +292,9 @@ def _mark_sub_centres(primary_care: list[Institution], count: int = 10) -> None:
     if Institution.objects.filter(kind=K.SUB_CENTRE).exists():
         return
     townships = [i for i in primary_care if i.kind == K.TOWNSHIP_HC]
-    townships.sort(key=lambda i: (i.name not in PRIMARY_CARE_NAMES.values(), -i.region.village_count))
+    townships.sort(
+        key=lambda i: (i.name not in PRIMARY_CARE_NAMES.values(), -i.region.village_count)
+    )
     chosen, counties = [], set()
     for institution in townships:
         county = institution.region.parent_id

@@ -53,9 +53,7 @@ def institution_edit(request, pk=None):
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
             return redirect(saved)
-    return render(
-        request, "orgs/institution_form.html", {"form": form, "institution": institution}
-    )
+    return render(request, "orgs/institution_form.html", {"form": form, "institution": institution})
 
 
 def region_list(request):

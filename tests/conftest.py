@@ -1,0 +1,84 @@
+import pytest
+from django.test import Client
+
+from jiebang.orgs import demo
+from jiebang.orgs.models import Institution, User
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo city's organisation tree and users, loaded once for the database tests."""
+    from django.conf import settings
+
+    with django_db_blocker.unblock():
+        hashers = settings.PASSWORD_HASHERS
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        try:
+            demo.load()
+        finally:
+            settings.PASSWORD_HASHERS = hashers
+
+
+def _user(username):
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def city_admin(db):
+    return _user("city_admin")
+
+
+@pytest.fixture
+def task_force(db):
+    return _user("taskforce")
+
+
+@pytest.fixture
+def guanxian_bureau(db):
+    return _user("county_guanxian")
+
+
+@pytest.fixture
+def shenxian_bureau(db):
+    return _user("county_shenxian")
+
+
+@pytest.fixture
+def donge_unit(db):
+    return _user("unit_donge")
+
+
+@pytest.fixture
+def expert(db):
+    return _user("expert_demo")
+
+
+@pytest.fixture
+def panel_member(db):
+    return _user("panel_demo")
+
+
+@pytest.fixture
+def shenxian_institution(db):
+    return Institution.objects.get(name="莘县人民医院")
+
+
+@pytest.fixture
+def guanxian_institution(db):
+    return Institution.objects.get(name="冠县人民医院")
+
+
+@pytest.fixture
+def login(client):
+    """Log a persona into the test client."""
+
+    def _login(user) -> Client:
+        client.force_login(user)
+        return client
+
+    return _login
