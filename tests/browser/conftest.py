@@ -2,17 +2,23 @@ import os
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
-# test body are still synchronous (playwright-pytest #29).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_sync_orm():
+    """Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
+    test body and the database flush after it are still synchronous (playwright-pytest #29)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.django_db
+
 ALL_STAGES = ["needs", "publish", "compete", "accountability", "supervision", "evaluation"]
 ALL_SYSTEM = [
     "orgs:institution-list",

@@ -72,7 +72,7 @@ def test_demo_command_no_serve(db):
 
 def test_deploy_check_with_production_settings(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "jiebang.settings",
         "DEBUG": "0",
         "HTTPS": "1",

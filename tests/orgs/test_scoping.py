@@ -4,6 +4,8 @@ import pytest
 
 from jiebang.orgs.models import Institution
 
+pytestmark = pytest.mark.django_db
+
 
 def test_county_list_shows_only_own_county(login, guanxian_bureau):
     response = login(guanxian_bureau).get("/orgs/institutions/")
