@@ -52,3 +52,14 @@ def test_weak_passwords_are_refused(weak):
 
 def test_demo_password_is_strong_enough():
     validate_password(DEMO_PASSWORD)
+
+
+def test_login_leaves_no_audit_noise(client, db):
+    from jiebang.orgs.models import User
+
+    user = User.objects.get(username="taskforce")
+    before = user.history.count()
+    client.post("/accounts/login/", {"username": "taskforce", "password": DEMO_PASSWORD})
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == before

@@ -88,3 +88,9 @@ def test_deploy_check_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_api_docs_are_served_locally(login, city_admin):
+    response = login(city_admin).get("/api/docs")
+    assert response.status_code == 200
+    assert not EXTERNAL.search(response.text)
