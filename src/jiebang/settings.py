@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "ninja",
     "jiebang.core",
     "jiebang.orgs",
+    "jiebang.needs",
+    "jiebang.projects",
 ]
 
 MIDDLEWARE = [
@@ -196,4 +198,9 @@ LOGGING = {
 }
 
 # `jiebang demo` runs these loaders in order; each app appends its own.
-JIEBANG_DEMO_LOADERS = ["jiebang.orgs.demo.load"]
+JIEBANG_DEMO_LOADERS = ["jiebang.orgs.demo.load", "jiebang.needs.demo.load"]
+
+# Stage 1: items the classifier is less sure of than this land in the review queue.
+NEEDS_REVIEW_THRESHOLD = float(os.environ.get("NEEDS_REVIEW_THRESHOLD", 0.6))
+# Web imports run in a background thread (the page polls their progress); tests run them inline.
+NEEDS_IMPORT_IN_BACKGROUND = env_bool("NEEDS_IMPORT_IN_BACKGROUND", True)

@@ -15,7 +15,10 @@ EXPECTED = {
     "city_admin": (ALL_STAGES, ALL_SYSTEM),
     "task_force": (ALL_STAGES, ALL_SYSTEM[:2]),
     "guanxian_bureau": (ALL_STAGES, ALL_SYSTEM[:2]),
-    "donge_unit": (["publish", "compete", "accountability", "supervision"], ALL_SYSTEM[:1]),
+    "donge_unit": (
+        ["needs", "publish", "compete", "accountability", "supervision"],
+        ALL_SYSTEM[:1],
+    ),
     "expert": (["needs", "compete", "evaluation"], []),
     "panel_member": (["compete", "evaluation"], []),
 }

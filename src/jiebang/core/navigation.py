@@ -89,6 +89,12 @@ STAGES = [
 ]
 STAGES_BY_SLUG = {stage.slug: stage for stage in STAGES}
 
+
+def add_entries(slug: str, entries: list[Entry]) -> None:
+    """Called by each app's AppConfig.ready() to put its pages under a stage."""
+    STAGES_BY_SLUG[slug].entries.extend(e for e in entries if e not in STAGES_BY_SLUG[slug].entries)
+
+
 SYSTEM_ENTRIES = [
     Entry(_("Institutions"), "orgs:institution-list", "orgs.view_institution_list", "hospital"),
     Entry(_("Divisions"), "orgs:region-list", "orgs.view_region_list", "diagram-3"),

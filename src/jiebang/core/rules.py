@@ -23,12 +23,25 @@ is_unit = _has_role(Role.UNIT)
 is_expert = _has_role(Role.EXPERT)
 is_panel = _has_role(Role.PANEL)
 
+
+@rules.predicate
+def is_practice_panel_eligible(user):
+    """Heads of county hospitals and sub-centres form the practice panel (实践论证团)."""
+    institution = user.institution if user.is_authenticated else None
+    return bool(
+        user.is_authenticated
+        and user.role == Role.UNIT
+        and institution is not None
+        and institution.kind in {"county_hospital", "sub_centre"}
+    )
+
+
 rules.add_perm("core.use_admin", is_city_admin)
 rules.add_perm("core.view_audit", is_city_admin)
 
 # Which of the six stages each role works in (SPEC §2 and §4).
 STAGE_ACCESS = {
-    "needs": is_city_staff | is_county_bureau | is_expert,
+    "needs": is_city_staff | is_county_bureau | is_expert | is_practice_panel_eligible,
     "publish": is_city_staff | is_county_bureau | is_unit,
     "compete": is_city_staff | is_county_bureau | is_unit | is_expert | is_panel,
     "accountability": is_city_staff | is_county_bureau | is_unit,

@@ -1,0 +1,493 @@
+"""Importing 12345 hotline exports (CSV or XLSX, UTF-8 or GBK/GB18030).
+
+Every row is checked on its own: a bad row is rejected with its line, column and reason and
+never stops the good ones; good rows are inserted in chunks, each chunk in one transaction.
+工单编号 is the key, so importing the same file again adds nothing.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from charset_normalizer import from_bytes
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiebang.core.errors import DomainError
+from jiebang.orgs.models import Institution, Region
+
+from .models import Category, Channel, FeedbackItem, ImportBatch
+
+# Our field → the 12345 platform's column header.
+COLUMNS = {
+    "external_id": "工单编号",
+    "received_at": "受理时间",
+    "county": "所属区县",
+    "institution": "涉及单位",
+    "text": "诉求内容",
+    "caller_name": "来电人",
+    "caller_phone": "联系电话",
+    "category_hint": "诉求类型",
+}
+REQUIRED = ("external_id", "received_at", "county", "institution", "text")
+# Other spellings seen in exports, recognised without the mapping screen.
+ALIASES = {
+    "工单号": "external_id",
+    "工单编码": "external_id",
+    "受理日期": "received_at",
+    "来电时间": "received_at",
+    "登记时间": "received_at",
+    "区县": "county",
+    "所属县区": "county",
+    "县市区": "county",
+    "被反映单位": "institution",
+    "涉及机构": "institution",
+    "诉求描述": "text",
+    "反映内容": "text",
+    "内容": "text",
+    "来电人姓名": "caller_name",
+    "姓名": "caller_name",
+    "来电号码": "caller_phone",
+    "联系方式": "caller_phone",
+    "电话": "caller_phone",
+    "问题类型": "category_hint",
+    "诉求分类": "category_hint",
+}
+MAX_TEXT = 5000
+MAX_REJECTS_KEPT = 10_000
+CHUNK = 5000
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_PHONE = re.compile(r"^\+?[\d\-\s()]{7,20}$")
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y%m%d%H%M%S",
+    "%Y.%m.%d %H:%M",
+    "%Y.%m.%d",
+)
+_CN_DATE = re.compile(
+    r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[时:](\d{1,2})(?:分|:(\d{1,2}))?)?"
+)
+
+
+class MissingColumns(DomainError):
+    def __init__(self, file_name, missing, headers):
+        names = "、".join(COLUMNS[f] for f in missing)
+        super().__init__(
+            _("%(file)s: required columns missing: %(columns)s.")
+            % {"file": file_name, "columns": names}
+        )
+        self.missing = missing
+        self.headers = headers
+
+
+@dataclass
+class Table:
+    file_name: str
+    headers: list[str]
+    rows: Iterator[tuple[int, list[str]]]  # (line number in the file, cells)
+    total: int
+
+
+@dataclass
+class Reject:
+    line: int
+    column: str
+    reason: str
+    values: list[str] = field(default_factory=list)
+
+
+def _clean_header(value) -> str:
+    return unicodedata.normalize("NFKC", str(value or "")).strip().lstrip("\ufeff")
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 when it decodes; otherwise charset-normalizer's guess (GBK widened to GB18030)."""
+    try:
+        sample.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as e:
+        if e.start > len(sample) - 4:  # a character cut at the end of the sample
+            return "utf-8-sig"
+    best = from_bytes(sample).best()
+    encoding = (best.encoding if best else "gb18030").lower()
+    if encoding in {"gbk", "gb2312", "gb18030", "cp936", "hz"}:
+        return "gb18030"
+    return encoding
+
+
+def read_table(path: Path, file_name: str) -> Table:
+    """Open a CSV or XLSX export; DomainError (in Chinese) when it is neither."""
+    with open(path, "rb") as f:
+        head = f.read(65536)
+    if not head.strip():
+        raise DomainError(_("%(file)s is empty.") % {"file": file_name})
+    if head[:4] == b"PK\x03\x04":
+        return _read_xlsx(path, file_name)
+    if file_name.lower().endswith((".xlsx", ".xls")) or b"\x00" in head[:4096]:
+        raise DomainError(
+            _("%(file)s is not a CSV or XLSX file (old .xls: save it as .xlsx first).")
+            % {"file": file_name}
+        )
+    return _read_csv(path, file_name, detect_encoding(head))
+
+
+def _read_csv(path, file_name, encoding) -> Table:
+    with open(path, "rb") as f:
+        total = max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1)
+    stream = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
+    reader = csv.reader(stream)
+    try:
+        headers = [_clean_header(h) for h in next(reader)]
+    except StopIteration:
+        stream.close()
+        raise DomainError(_("%(file)s is empty.") % {"file": file_name}) from None
+
+    def rows():
+        with stream:
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    yield reader.line_num, cells
+
+    return Table(file_name, headers, rows(), total)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(path, file_name) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds on a damaged file
+        raise DomainError(
+            _("%(file)s could not be opened as an Excel workbook: %(error)s")
+            % {"file": file_name, "error": e}
+        ) from e
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        headers = [_clean_header(h) for h in next(iterator)]
+    except StopIteration:
+        workbook.close()
+        raise DomainError(_("%(file)s is empty.") % {"file": file_name}) from None
+
+    def rows():
+        try:
+            for line, values in enumerate(iterator, start=2):
+                cells = [_cell(v) for v in values]
+                if any(c.strip() for c in cells):
+                    yield line, cells
+        finally:
+            workbook.close()
+
+    return Table(file_name, headers, rows(), max(0, (sheet.max_row or 1) - 1))
+
+
+def resolve_columns(table: Table, mapping: dict[str, str] | None = None) -> dict[str, int]:
+    """Our field → column index, from the standard headers, known aliases or a user mapping."""
+    index = {}
+    for i, header in enumerate(table.headers):
+        field_name = next((f for f, h in COLUMNS.items() if h == header), None)
+        field_name = field_name or ALIASES.get(header)
+        if field_name and field_name not in index:
+            index[field_name] = i
+    for field_name, header in (mapping or {}).items():
+        if header and header in table.headers and field_name in COLUMNS:
+            index[field_name] = table.headers.index(header)
+    missing = [f for f in REQUIRED if f not in index]
+    if missing:
+        raise MissingColumns(table.file_name, missing, table.headers)
+    return index
+
+
+def parse_time(value: str) -> datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    parsed = None
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(value, fmt)
+            break
+        except ValueError:
+            continue
+    if parsed is None and (m := _CN_DATE.match(value)):
+        y, mo, d, h, mi, s = (int(x) if x else 0 for x in m.groups())
+        try:
+            parsed = datetime(y, mo, d, h, mi, s)
+        except ValueError:
+            return None
+    if parsed is None:
+        return None
+    return parsed.replace(tzinfo=SHANGHAI)
+
+
+class Lookups:
+    """Counties and institutions by name, and institution names found inside a text."""
+
+    def __init__(self):
+        self.counties = {}
+        for region in Region.objects.filter(kind__in=Region.COUNTY_LEVEL):
+            for name in {region.name, f"聊城市{region.name}", f"聊城{region.name}"}:
+                self.counties[name] = region
+        self.institutions = {}
+        self.county_of = {}
+        by_path = {r.path: r for r in self.counties.values()}
+        for inst in Institution.objects.select_related("region"):
+            self.institutions[inst.name] = inst
+            county_path = "/".join(inst.region.path.split("/")[:3]) + "/"
+            self.county_of[inst.pk] = by_path.get(county_path)
+        # Longest first, so 东昌府区中医院 wins over a shorter name inside it.
+        self.names = sorted(self.institutions, key=len, reverse=True)
+        self.categories = {c.name: c for c in Category.objects.all()}
+
+    def county(self, name: str):
+        return self.counties.get(name.strip())
+
+    def institution(self, named: str, text: str):
+        named = named.strip()
+        if named in self.institutions:
+            return self.institutions[named]
+        for haystack in (named, text):
+            if haystack:
+                for name in self.names:
+                    if name in haystack:
+                        return self.institutions[name]
+        return None
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.strip()
+    if len(digits) >= 7:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "****" if digits else ""
+
+
+@dataclass
+class Result:
+    total: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    rejected: int = 0
+
+
+def import_table(
+    table: Table,
+    *,
+    channel: str = Channel.HOTLINE,
+    batch: ImportBatch | None = None,
+    mapping: dict[str, str] | None = None,
+    classify: Callable | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    lookups: Lookups | None = None,
+    chunk_size: int = CHUNK,
+) -> Result:
+    """Validate, classify and store the table's rows; returns what happened to each."""
+    from .classifier import classify as default_classify
+
+    classify = classify or default_classify
+    columns = resolve_columns(table, mapping)
+    lookups = lookups or Lookups()
+    result = Result()
+    seen: set[str] = set()
+    chunk: list[tuple[int, list[str]]] = []
+    for line, cells in table.rows:
+        chunk.append((line, cells))
+        if len(chunk) >= chunk_size:
+            _import_chunk(chunk, columns, table, channel, batch, classify, lookups, seen, result)
+            chunk = []
+            if progress:
+                progress(result.total, table.total)
+    if chunk:
+        _import_chunk(chunk, columns, table, channel, batch, classify, lookups, seen, result)
+    if progress:
+        progress(result.total, result.total)
+    return result
+
+
+def _reject(result, line, header, reason, cells):
+    result.rejected += 1
+    if len(result.rejects) < MAX_REJECTS_KEPT:
+        result.rejects.append(Reject(line, header, reason, cells))
+
+
+def _import_chunk(chunk, columns, table, channel, batch, classify, lookups, seen, result):
+    headers = table.headers
+    now = timezone.now()
+    latest = now + timedelta(days=1)
+    parsed = []
+    for line, cells in chunk:
+        result.total += 1
+
+        def get(name, cells=cells):
+            i = columns.get(name)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        def header(name):
+            return headers[columns[name]] if name in columns else COLUMNS[name]
+
+        external_id = get("external_id")
+        if not external_id:
+            _reject(result, line, header("external_id"), _("empty work order number"), cells)
+            continue
+        if len(external_id) > 64:
+            _reject(result, line, header("external_id"), _("work order number too long"), cells)
+            continue
+        if external_id in seen:
+            _reject(
+                result,
+                line,
+                header("external_id"),
+                _("work order number repeated in this file"),
+                cells,
+            )
+            continue
+        received_at = parse_time(get("received_at"))
+        if received_at is None:
+            reason = (
+                _("empty time")
+                if not get("received_at")
+                else _("unrecognised time %(value)s") % {"value": get("received_at")}
+            )
+            _reject(result, line, header("received_at"), reason, cells)
+            continue
+        if received_at > latest:
+            _reject(result, line, header("received_at"), _("time lies in the future"), cells)
+            continue
+        text = get("text")
+        if not text:
+            _reject(result, line, header("text"), _("empty complaint text"), cells)
+            continue
+        if len(text) > MAX_TEXT:
+            _reject(
+                result,
+                line,
+                header("text"),
+                _("complaint text longer than %(n)s characters") % {"n": MAX_TEXT},
+                cells,
+            )
+            continue
+        county_name = get("county")
+        county = lookups.county(county_name) if county_name else None
+        if county_name and county is None:
+            _reject(
+                result,
+                line,
+                header("county"),
+                _("unknown county %(value)s") % {"value": county_name},
+                cells,
+            )
+            continue
+        phone = get("caller_phone")
+        if phone and not _PHONE.match(phone):
+            _reject(result, line, header("caller_phone"), _("malformed phone number"), cells)
+            continue
+        institution = lookups.institution(get("institution"), text)
+        if county is None and institution is not None:
+            county = lookups.county_of.get(institution.pk)
+        seen.add(external_id)
+        parsed.append(
+            FeedbackItem(
+                channel=channel,
+                external_id=external_id,
+                received_at=received_at,
+                text=text,
+                region=county,
+                institution=institution,
+                caller_name=get("caller_name")[:60],
+                caller_phone=phone[:30],
+                category=lookups.categories.get(get("category_hint")),
+                batch=batch,
+            )
+        )
+    if not parsed:
+        return
+    existing = set()
+    ids = [item.external_id for item in parsed]
+    for start in range(0, len(ids), 900):
+        existing.update(
+            FeedbackItem.objects.filter(
+                channel=channel, external_id__in=ids[start : start + 900]
+            ).values_list("external_id", flat=True)
+        )
+    fresh = [item for item in parsed if item.external_id not in existing]
+    result.duplicates += len(parsed) - len(fresh)
+    to_classify = [item for item in fresh if item.category is None]
+    for item, (name, confidence) in zip(
+        to_classify, classify([i.text for i in to_classify]), strict=True
+    ):
+        item.category = lookups.categories.get(name)
+        item.confidence = confidence
+    for item in fresh:
+        if item.confidence is None and item.category is not None:
+            item.confidence = 1.0
+    with transaction.atomic():
+        FeedbackItem.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+    result.accepted += len(fresh)
+
+
+def rejects_csv(rejects: list[dict], headers: list[str]) -> bytes:
+    """The rejected rows as a CSV Excel opens (UTF-8 with BOM): line, column, reason, values."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["行号", "列", "原因", *headers])
+    for r in rejects:
+        writer.writerow([r["line"], r["column"], r["reason"], *r["values"]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def run_batch(batch: ImportBatch, *, acting_user=None, progress_every: int = CHUNK) -> ImportBatch:
+    """Import the batch's stored file, recording progress and the outcome on the batch."""
+    path = Path(settings.MEDIA_ROOT) / batch.stored_file
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    try:
+        table = read_table(path, batch.file_name)
+        ImportBatch.objects.filter(pk=batch.pk).update(total_rows=table.total)
+
+        def progress(done, total):
+            ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
+
+        result = import_table(
+            table, channel=batch.channel, batch=batch, mapping=batch.mapping, progress=progress
+        )
+    except DomainError as e:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED, message=e.message
+        )
+    else:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.DONE,
+            total_rows=result.total,
+            processed_rows=result.total,
+            accepted=result.accepted,
+            duplicates=result.duplicates,
+            rejected=result.rejected,
+            rejects=[r.__dict__ for r in result.rejects],
+            mapping={**batch.mapping, "_headers": table.headers},
+        )
+    batch.refresh_from_db()
+    return batch

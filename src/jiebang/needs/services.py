@@ -1,0 +1,342 @@
+"""Every change a user can make in stage 1 (征榜问需)."""
+
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiebang.core.errors import DomainError
+from jiebang.core.permissions import require_perm
+
+from .classifier import classify
+from .classifier.engine import CATEGORIES
+from .importing import Lookups
+from .models import (
+    Category,
+    CategoryCorrection,
+    Channel,
+    Cluster,
+    ExpertScore,
+    FeedbackItem,
+    ImportBatch,
+    PracticeVerdict,
+    Proposal,
+    ScoringWeights,
+)
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def review_threshold() -> float:
+    return getattr(settings, "NEEDS_REVIEW_THRESHOLD", 0.6)
+
+
+def ensure_categories() -> None:
+    """The default taxonomy (idempotent; renamed or extra categories are left alone)."""
+    for order, (code, name) in enumerate(CATEGORIES, start=1):
+        Category.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
+def mask_name(name: str) -> str:
+    name = name.strip()
+    return f"{name[0]}{'*' * max(1, len(name) - 1)}" if name else ""
+
+
+def review_queue(queryset):
+    """Low-confidence items nobody has reviewed yet, least confident first."""
+    return queryset.filter(reviewed_at=None, confidence__lt=review_threshold()).order_by(
+        "confidence", "-received_at"
+    )
+
+
+@transaction.atomic
+def correct_category(item: FeedbackItem, category: Category, *, acting_user) -> FeedbackItem:
+    """Staff set an item's category; the correction is kept for retraining."""
+    require_perm(acting_user, "needs.correct_category", item)
+    item = FeedbackItem.objects.select_for_update().get(pk=item.pk)
+    if item.category_id != category.pk:
+        CategoryCorrection.objects.create(
+            item=item,
+            old_category_id=item.category_id,
+            new_category=category,
+            corrected_by=acting_user,
+        )
+    item.category = category
+    item.confidence = 1.0
+    item.reviewed_by = acting_user
+    item.reviewed_at = timezone.now()
+    item._history_user = acting_user
+    item.save(update_fields=["category", "confidence", "reviewed_by", "reviewed_at"])
+    return item
+
+
+def correction_examples() -> list[tuple[str, str]]:
+    """(text, category name) of the latest correction of every corrected item."""
+    latest = {}
+    for item_id, text, name in CategoryCorrection.objects.order_by("corrected_at").values_list(
+        "item_id", "item__text", "new_category__name"
+    ):
+        latest[item_id] = (text, name)
+    return list(latest.values())
+
+
+def _new_item(*, channel, text, acting_user=None, **fields) -> FeedbackItem:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Please describe the problem."))
+    lookups = Lookups()
+    institution = fields.pop("institution", None) or lookups.institution("", text)
+    region = fields.pop("region", None)
+    if region is None and institution is not None:
+        region = lookups.county_of.get(institution.pk)
+    [(name, confidence)] = classify([text])
+    item = FeedbackItem(
+        channel=channel,
+        text=text,
+        institution=institution,
+        region=region,
+        category=lookups.categories.get(name),
+        confidence=confidence,
+        received_at=fields.pop("received_at", None) or timezone.now(),
+        **fields,
+    )
+    item._history_user = acting_user
+    item.save()
+    return item
+
+
+@transaction.atomic
+def submit_online_feedback(*, text, region=None, name="", phone="") -> FeedbackItem:
+    """The public 回音壁 column: anyone may post; no account."""
+    return _new_item(
+        channel=Channel.ONLINE,
+        text=text,
+        region=region,
+        caller_name=name[:60],
+        caller_phone=phone[:30],
+    )
+
+
+@transaction.atomic
+def record_survey(*, acting_user, text, institution=None, region=None, received_at=None):
+    """A field-survey team's record (跟诊式调研)."""
+    require_perm(acting_user, "needs.record_survey")
+    return _new_item(
+        channel=Channel.SURVEY,
+        text=text,
+        institution=institution,
+        region=region,
+        received_at=received_at,
+        acting_user=acting_user,
+    )
+
+
+def start_import(upload, *, channel, acting_user) -> ImportBatch:
+    """Store an uploaded export and create its batch; the caller runs or maps it."""
+    require_perm(acting_user, "needs.import_feedback")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise DomainError(
+            _("%(file)s is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "file": upload.name,
+                "size": round(upload.size / 1024 / 1024, 1),
+                "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
+            }
+        )
+    if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
+        raise DomainError(_("%(file)s is not a CSV or XLSX file.") % {"file": upload.name})
+    relative = Path("imports") / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as f:
+        for chunk in upload.chunks():
+            f.write(chunk)
+    return ImportBatch.objects.create(
+        file_name=upload.name[:200],
+        channel=channel,
+        created_by=acting_user,
+        stored_file=str(relative),
+    )
+
+
+# Proposals (F1.5) and the reserve pool (F1.6)
+
+
+@transaction.atomic
+def draft_proposal(*, acting_user, title, description="", clusters=(), region=None, category=None):
+    require_perm(acting_user, "needs.draft_proposal")
+    if not title.strip():
+        raise DomainError(_("A proposal needs a title."))
+    proposal = Proposal(
+        title=title.strip(),
+        description=description,
+        region=region,
+        category=category,
+        created_by=acting_user,
+    )
+    proposal._history_user = acting_user
+    proposal.save()
+    proposal.clusters.set(clusters)
+    return proposal
+
+
+def _move(proposal, status, *, acting_user, **fields):
+    if status not in Proposal.TRANSITIONS[proposal.status]:
+        raise DomainError(
+            _("A proposal cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": proposal.get_status_display(), "new": Proposal.Status(status).label}
+        )
+    proposal.status = status
+    for key, value in fields.items():
+        setattr(proposal, key, value)
+    proposal._history_user = acting_user
+    proposal.save(update_fields=["status", *fields])
+    return proposal
+
+
+@transaction.atomic
+def open_screening(proposal, *, acting_user, experts, panel_members):
+    """The admin assigns experts and practice-panel members and opens the screening."""
+    require_perm(acting_user, "needs.manage_proposals", proposal)
+    if not experts:
+        raise DomainError(_("Assign at least one expert."))
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal.experts.set(experts)
+    proposal.panel_members.set(panel_members)
+    return _move(proposal, Proposal.Status.SCREENING, acting_user=acting_user)
+
+
+@transaction.atomic
+def score_proposal(proposal, *, acting_user, feasibility, urgency, benefit, comment=""):
+    require_perm(acting_user, "needs.score_proposal", proposal)
+    if proposal.status != Proposal.Status.SCREENING:
+        raise DomainError(_("Only proposals in screening can be scored."))
+    score, _created = ExpertScore.objects.update_or_create(
+        proposal=proposal,
+        expert=acting_user,
+        defaults={
+            "feasibility": feasibility,
+            "urgency": urgency,
+            "benefit": benefit,
+            "comment": comment,
+        },
+    )
+    return score
+
+
+@transaction.atomic
+def record_verdict(proposal, *, acting_user, verdict, note=""):
+    require_perm(acting_user, "needs.record_verdict", proposal)
+    if proposal.status != Proposal.Status.SCREENING:
+        raise DomainError(_("Only proposals in screening can be tested."))
+    record, _created = PracticeVerdict.objects.update_or_create(
+        proposal=proposal, member=acting_user, defaults={"verdict": verdict, "note": note}
+    )
+    return record
+
+
+def ranking(queryset):
+    """Proposals with their weighted expert score (0–10) and verdict counts, best first."""
+    weights = ScoringWeights.current()
+    total = weights.feasibility + weights.urgency + weights.benefit or 1.0
+    rows = queryset.annotate(
+        avg_feasibility=Avg("scores__feasibility"),
+        avg_urgency=Avg("scores__urgency"),
+        avg_benefit=Avg("scores__benefit"),
+        n_scores=Count("scores", distinct=True),
+    )
+    ranked = []
+    for p in rows:
+        if p.n_scores:
+            p.weighted = round(
+                (
+                    weights.feasibility * p.avg_feasibility
+                    + weights.urgency * p.avg_urgency
+                    + weights.benefit * p.avg_benefit
+                )
+                / total,
+                2,
+            )
+        else:
+            p.weighted = None
+        ranked.append(p)
+    verdicts = {}
+    for pid, verdict, n in (
+        PracticeVerdict.objects.filter(proposal__in=[p.pk for p in ranked])
+        .values_list("proposal_id", "verdict")
+        .annotate(n=Count("pk"))
+    ):
+        verdicts.setdefault(pid, {})[verdict] = n
+    for p in ranked:
+        p.verdicts = verdicts.get(p.pk, {})
+    ranked.sort(key=lambda p: (p.weighted is None, -(p.weighted or 0)))
+    return ranked
+
+
+@transaction.atomic
+def mark_selected(proposal, *, acting_user, note=""):
+    """The admin selects a screened proposal; the projects app creates its project."""
+    require_perm(acting_user, "needs.manage_proposals", proposal)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    return _move(proposal, Proposal.Status.SELECTED, acting_user=acting_user, decision_note=note)
+
+
+@transaction.atomic
+def send_to_reserve(proposal, *, acting_user, tag, review_date: date, note=""):
+    """An unselected proposal enters the reserve pool with a tag and a review date."""
+    require_perm(acting_user, "needs.manage_proposals", proposal)
+    if tag not in Proposal.ReserveTag.values:
+        raise DomainError(_("Choose a reserve tag."))
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    return _move(
+        proposal,
+        Proposal.Status.RESERVE,
+        acting_user=acting_user,
+        reserve_tag=tag,
+        review_date=review_date,
+        decision_note=note,
+    )
+
+
+def due_reviews(queryset, today=None):
+    today = today or timezone.localdate()
+    return queryset.filter(status=Proposal.Status.RESERVE, review_date__lte=today).order_by(
+        "review_date"
+    )
+
+
+@transaction.atomic
+def mark_upgraded(proposal, *, acting_user, note=""):
+    """Re-evaluation upgrades a reserve proposal to a key project (history keeps the path)."""
+    require_perm(acting_user, "needs.manage_proposals", proposal)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    return _move(proposal, Proposal.Status.UPGRADED, acting_user=acting_user, decision_note=note)
+
+
+@transaction.atomic
+def postpone_review(proposal, *, acting_user, review_date, note=""):
+    """Re-evaluated but not yet ready: stays in the pool with a new review date."""
+    require_perm(acting_user, "needs.manage_proposals", proposal)
+    if review_date <= timezone.localdate():
+        raise DomainError(_("The next review date must lie in the future."))
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    return _move(
+        proposal,
+        Proposal.Status.RESERVE,
+        acting_user=acting_user,
+        review_date=review_date,
+        decision_note=note,
+    )
+
+
+def cluster_title(cluster: Cluster) -> str:
+    return cluster.representative[:30]
+
+
+def default_review_date() -> date:
+    return timezone.localdate() + timedelta(days=90)

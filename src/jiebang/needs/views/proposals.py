@@ -1,0 +1,322 @@
+"""Proposals (F1.5): drafting, screening, ranking and the decision; the reserve pool (F1.6);
+and the stage-1 settings (categories, scoring weights)."""
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.forms.models import model_to_dict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from jiebang.core.errors import DomainError
+from jiebang.core.history import object_history
+from jiebang.core.permissions import require_perm
+from jiebang.core.scoping import get_visible_or_404
+from jiebang.projects import services as project_services
+
+from .. import services
+from ..forms_proposals import (
+    CategoryForm,
+    DecideForm,
+    ProposalFilterForm,
+    ProposalForm,
+    ReserveFilterForm,
+    ReviewForm,
+    ScoreForm,
+    ScreeningForm,
+    VerdictForm,
+    WeightsForm,
+    parse_ids,
+)
+from ..models import Category, Proposal, ScoringWeights
+
+Status = Proposal.Status
+
+
+def _require_assigned(user, perm, proposal):
+    """Score and verdict rules are tested as written: `user.has_perm` lets a superuser (the
+    demo city admin is one) through everything, but only the assigned may score or test."""
+    if not rules.has_perm(perm, user, proposal):
+        raise PermissionDenied(perm)
+
+
+def _weighted(weights, feasibility, urgency, benefit):
+    """The weighted mean on the 1–10 scale, as services.ranking computes it."""
+    total = weights.feasibility + weights.urgency + weights.benefit or 1.0
+    value = (
+        weights.feasibility * feasibility + weights.urgency * urgency + weights.benefit * benefit
+    )
+    return round(value / total, 2)
+
+
+def _summary(scores, weights):
+    """Average of each criterion and the weighted score of the averages (the ranking's)."""
+    if not scores:
+        return None
+    n = len(scores)
+    averages = [
+        sum(getattr(s, c) for s in scores) / n for c in ("feasibility", "urgency", "benefit")
+    ]
+    return {
+        "n_scores": n,
+        "averages": averages,
+        "weighted": _weighted(weights, *averages),
+    }
+
+
+def _detail_context(request, proposal, **forms):
+    """The proposal with its clusters, scores, verdicts and history, and the action forms the
+    user may use now. Experts and panel members see only their own score or verdict, so that
+    each judges independently; staff see all of them."""
+    user = request.user
+    in_screening = proposal.status == Status.SCREENING
+    can_manage = user.has_perm("needs.manage_proposals", proposal)
+    sees_all = user.has_perm("needs.draft_proposal")
+    scores = list(proposal.scores.select_related("expert").order_by("scored_at"))
+    verdicts = list(proposal.verdicts.select_related("member__institution"))
+    if not sees_all:
+        scores = [s for s in scores if s.expert_id == user.pk]
+        verdicts = [v for v in verdicts if v.member_id == user.pk]
+    weights = ScoringWeights.current()
+    for score in scores:
+        score.weighted = _weighted(weights, score.feasibility, score.urgency, score.benefit)
+    if in_screening and rules.has_perm("needs.score_proposal", user, proposal):
+        own = next((s for s in scores if s.expert_id == user.pk), None)
+        forms.setdefault("score_form", ScoreForm(initial=own and model_to_dict(own)))
+    if in_screening and rules.has_perm("needs.record_verdict", user, proposal):
+        own = next((v for v in verdicts if v.member_id == user.pk), None)
+        forms.setdefault("verdict_form", VerdictForm(initial=own and model_to_dict(own)))
+    if in_screening and can_manage:
+        forms.setdefault("decide_form", DecideForm())
+    if proposal.status == Status.RESERVE and can_manage:
+        forms.setdefault("review_form", ReviewForm())
+    return {
+        "proposal": proposal,
+        "clusters": proposal.clusters.select_related("category"),
+        "scores": scores,
+        "verdicts": verdicts,
+        "summary": _summary(scores, weights) if sees_all else None,
+        "weights": weights,
+        "can_manage": can_manage,
+        "can_open_screening": can_manage and proposal.status == Status.DRAFT,
+        "project": getattr(proposal, "project", None),
+        "history": object_history(proposal),
+        **forms,
+    }
+
+
+def _next_url(request, proposal):
+    """Back to the page the action came from (ranking, reserve pool), else the proposal."""
+    url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return proposal.get_absolute_url()
+
+
+def _act(request, proposal, form_name, form, perform):
+    """Run `perform(cleaned_data)` (one service call, returning the success message) for a
+    valid POST; otherwise show the proposal page with the form and its errors (200)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = perform(form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, message)
+            return redirect(_next_url(request, proposal))
+    context = _detail_context(request, proposal, **{form_name: form})
+    return render(request, "needs/proposal_detail.html", context)
+
+
+def proposal_list(request):
+    require_perm(request.user, "needs.view_proposals")
+    visible = Proposal.objects.visible_to(request.user)
+    form = ProposalFilterForm(request.GET or None)
+    proposals = form.filter(
+        visible.select_related("category", "region")
+        .annotate(items=Sum("clusters__size"))
+        .order_by("-created_at", "-pk")
+    )
+    can_manage = request.user.has_perm("needs.manage_proposals")
+    context = {
+        "form": form,
+        "page": Paginator(proposals, 50).get_page(request.GET.get("page")),
+        "can_manage": can_manage,
+        "due_count": services.due_reviews(visible).count() if can_manage else 0,
+    }
+    template = "needs/proposal_list_table.html" if request.htmx else "needs/proposal_list.html"
+    return render(request, template, context)
+
+
+def proposal_create(request):
+    """Draft a proposal, usually from clusters picked on the cluster page (`?clusters=1,2`)."""
+    require_perm(request.user, "needs.draft_proposal")
+    cluster_ids = parse_ids(request.GET.get("clusters", ""))
+    form = ProposalForm(request.POST or None, user=request.user, cluster_ids=cluster_ids)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.draft_proposal(acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The proposal is drafted."))
+            return redirect(proposal)
+    return render(request, "needs/proposal_form.html", {"form": form})
+
+
+def proposal_detail(request, pk):
+    proposal = get_visible_or_404(Proposal, request.user, pk=pk)
+    return render(request, "needs/proposal_detail.html", _detail_context(request, proposal))
+
+
+def proposal_screening(request, pk):
+    """The admin assigns experts and practice-panel members; screening opens."""
+    proposal = get_visible_or_404(Proposal, request.user, pk=pk)
+    require_perm(request.user, "needs.manage_proposals", proposal)
+    initial = {"experts": proposal.experts.all(), "panel_members": proposal.panel_members.all()}
+    form = ScreeningForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.open_screening(proposal, acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Screening is open."))
+            return redirect(proposal)
+    return render(request, "needs/proposal_screening.html", {"form": form, "proposal": proposal})
+
+
+def proposal_score(request, pk):
+    proposal = get_visible_or_404(Proposal, request.user, pk=pk)
+    _require_assigned(request.user, "needs.score_proposal", proposal)
+
+    def perform(data):
+        services.score_proposal(proposal, acting_user=request.user, **data)
+        return _("Your score is saved.")
+
+    return _act(request, proposal, "score_form", ScoreForm(request.POST or None), perform)
+
+
+def proposal_verdict(request, pk):
+    proposal = get_visible_or_404(Proposal, request.user, pk=pk)
+    _require_assigned(request.user, "needs.record_verdict", proposal)
+
+    def perform(data):
+        services.record_verdict(proposal, acting_user=request.user, **data)
+        return _("Your verdict is saved.")
+
+    return _act(request, proposal, "verdict_form", VerdictForm(request.POST or None), perform)
+
+
+def proposal_decide(request, pk):
+    """After screening: select into a project, or send to the reserve pool."""
+    proposal = get_visible_or_404(Proposal, request.user, pk=pk)
+    require_perm(request.user, "needs.manage_proposals", proposal)
+
+    def perform(data):
+        if data["action"] == DecideForm.SELECT:
+            project = project_services.create_project_from_proposal(
+                proposal, acting_user=request.user, note=data["note"]
+            )
+            return _("Selected: project %(code)s is created.") % {"code": project.code}
+        services.send_to_reserve(
+            proposal,
+            acting_user=request.user,
+            tag=data["tag"],
+            review_date=data["review_date"],
+            note=data["note"],
+        )
+        return _("Sent to the reserve pool.")
+
+    return _act(request, proposal, "decide_form", DecideForm(request.POST or None), perform)
+
+
+def proposal_review(request, pk):
+    """Re-evaluating a reserve proposal: upgrade to a key project, or postpone the review."""
+    proposal = get_visible_or_404(Proposal, request.user, pk=pk)
+    require_perm(request.user, "needs.manage_proposals", proposal)
+
+    def perform(data):
+        if data["action"] == ReviewForm.UPGRADE:
+            project = project_services.upgrade_reserve_proposal(
+                proposal, acting_user=request.user, note=data["note"]
+            )
+            return _("Upgraded: key project %(code)s is created.") % {"code": project.code}
+        services.postpone_review(
+            proposal, acting_user=request.user, review_date=data["review_date"], note=data["note"]
+        )
+        return _("The next review is on %(date)s.") % {"date": data["review_date"]}
+
+    return _act(request, proposal, "review_form", ReviewForm(request.POST or None), perform)
+
+
+def proposal_ranking(request):
+    """Proposals in screening by weighted expert score, with the panel's verdicts."""
+    require_perm(request.user, "needs.manage_proposals")
+    in_screening = Proposal.objects.visible_to(request.user).filter(status=Status.SCREENING)
+    context = {
+        "rows": services.ranking(in_screening.select_related("category", "region")),
+        "weights": ScoringWeights.current(),
+        "tags": Proposal.ReserveTag.choices,
+        "default_review_date": services.default_review_date(),
+    }
+    return render(request, "needs/proposal_ranking.html", context)
+
+
+def reserve_pool(request):
+    """The dynamic reserve pool by tag, with the reviews that are due on top."""
+    require_perm(request.user, "needs.view_proposals")
+    visible = Proposal.objects.visible_to(request.user).select_related("category", "region")
+    form = ReserveFilterForm(request.GET or None)
+    pool = visible.filter(status=Status.RESERVE).order_by("review_date", "pk")
+    if form.is_valid() and form.cleaned_data["tag"]:
+        pool = pool.filter(reserve_tag=form.cleaned_data["tag"])
+    pool = list(pool)
+    groups = [
+        (label, [p for p in pool if p.reserve_tag == value])
+        for value, label in Proposal.ReserveTag.choices
+    ]
+    context = {
+        "form": form,
+        "groups": [(label, rows) for label, rows in groups if rows],
+        "due": list(services.due_reviews(visible)),
+        "upgraded_count": visible.filter(status=Status.UPGRADED).count(),
+        "can_manage": request.user.has_perm("needs.manage_proposals"),
+        "default_review_date": services.default_review_date(),
+    }
+    return render(request, "needs/reserve_pool.html", context)
+
+
+def category_list(request):
+    """The problem categories with their item counts; add, rename, switch on or off."""
+    require_perm(request.user, "needs.manage_categories")
+    pk = request.POST.get("pk")
+    instance = get_object_or_404(Category, pk=pk) if pk else None
+    form = CategoryForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        category = form.save_by(request.user)
+        messages.success(request, _("Saved %(name)s.") % {"name": category.name})
+        return redirect("needs:category-list")
+    categories = Category.objects.annotate(items=Count("feedbackitem"))
+    context = {
+        "categories": categories,
+        "add_form": CategoryForm() if instance else form,
+        "edit_form": form if instance else None,  # a rename or switch that failed
+    }
+    return render(request, "needs/category_list.html", context)
+
+
+def weights_edit(request):
+    require_perm(request.user, "needs.manage_proposals")
+    form = WeightsForm(request.POST or None, instance=ScoringWeights.current())
+    if request.method == "POST" and form.is_valid():
+        form.save_by(request.user)
+        messages.success(request, _("The scoring weights are saved."))
+        return redirect(reverse("needs:proposal-ranking"))
+    return render(request, "needs/weights_form.html", {"form": form})

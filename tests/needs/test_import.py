@@ -1,0 +1,173 @@
+"""Hotline import: encodings, bad rows named, idempotent re-import, all-or-nothing per row."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import Workbook
+
+from jiebang.needs.importing import MissingColumns, import_table, read_table
+from jiebang.needs.models import FeedbackItem, ImportBatch
+
+from .conftest import hotline_rows, write_csv
+
+
+def test_gbk_file_imports_good_rows_and_names_bad_ones(categories, tmp_path):
+    path = write_csv(tmp_path / "12345导出.csv", hotline_rows(), encoding="gbk")
+    result = import_table(read_table(path, "12345导出.csv"))
+    assert result.accepted == 4
+    assert {(r.line, r.column) for r in result.rejects} == {(4, "诉求内容"), (6, "所属区县")}
+    assert any("火星县" in r.reason for r in result.rejects)
+    item = FeedbackItem.objects.get(external_id="GX0002")
+    assert item.region.name == "冠县"
+    assert item.institution.name == "冠县万善乡卫生院"  # matched from the text
+    assert item.category is not None and 0 < item.confidence <= 1
+    assert FeedbackItem.objects.get(external_id="GX0006").region.name == "冠县"  # from the unit
+    received = FeedbackItem.objects.get(external_id="SX0004").received_at
+    assert timezone.localtime(received).strftime("%Y-%m-%d %H:%M") == "2026-03-05 08:30"
+
+
+def test_reimport_adds_nothing(categories, tmp_path):
+    path = write_csv(tmp_path / "a.csv", hotline_rows(), encoding="utf-8")
+    import_table(read_table(path, "a.csv"))
+    before = FeedbackItem.objects.count()
+    again = import_table(read_table(path, "a.csv"))
+    assert FeedbackItem.objects.count() == before
+    assert again.accepted == 0 and again.duplicates == 4 and again.rejected == 2
+
+
+def test_each_good_row_is_all_or_nothing(categories, tmp_path):
+    """A failure while storing leaves no half-written rows; the good rows of other chunks stay."""
+    rows = hotline_rows()
+    path = write_csv(tmp_path / "a.csv", rows, encoding="utf-8")
+    calls = {"n": 0}
+
+    def flaky(texts):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("classifier died")
+        return [("其他", 0.5)] * len(texts)
+
+    with pytest.raises(RuntimeError):
+        import_table(read_table(path, "a.csv"), classify=flaky, chunk_size=2)
+    stored = set(FeedbackItem.objects.values_list("external_id", flat=True))
+    assert stored == {"GX0001", "GX0002"}  # the first chunk, whole; nothing of the second
+    result = import_table(read_table(path, "a.csv"), chunk_size=2)
+    assert result.duplicates == 2 and result.accepted == 2
+
+
+def test_xlsx_export(categories, tmp_path):
+    workbook = Workbook()
+    for row in hotline_rows():
+        workbook.active.append(row)
+    workbook.save(tmp_path / "a.xlsx")
+    result = import_table(read_table(tmp_path / "a.xlsx", "a.xlsx"))
+    assert result.accepted == 4
+
+
+def test_missing_column_is_named(categories, tmp_path):
+    rows = [r[:4] for r in hotline_rows()]
+    path = write_csv(tmp_path / "a.csv", rows)
+    with pytest.raises(MissingColumns) as error:
+        import_table(read_table(path, "a.csv"))
+    assert "诉求内容" in error.value.message and "a.csv" in error.value.message
+
+
+def test_other_headers_can_be_mapped(categories, tmp_path):
+    rows = hotline_rows()
+    rows[0] = ["单号", "时间", "县区名称", "单位", "问题描述", "来电人", "联系电话", "诉求类型"]
+    path = write_csv(tmp_path / "a.csv", rows)
+    mapping = {
+        "external_id": "单号",
+        "received_at": "时间",
+        "county": "县区名称",
+        "institution": "单位",
+        "text": "问题描述",
+    }
+    assert import_table(read_table(path, "a.csv"), mapping=mapping).accepted == 4
+
+
+def _upload(client, name, content, content_type="text/csv"):
+    return client.post(
+        "/needs/imports/", {"file": SimpleUploadedFile(name, content, content_type=content_type)}
+    )
+
+
+def test_web_upload_shows_rejects_and_offers_them(login, city_admin, categories, media):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(hotline_rows())
+    client = login(city_admin)
+    response = _upload(client, "热线.csv", buffer.getvalue().encode("gb18030"))
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == batch.get_absolute_url()
+    page = client.get(batch.get_absolute_url())
+    assert batch.accepted == 4 and batch.rejected == 2
+    assert "火星县" in page.text and "诉求内容" in page.text
+    rejects = client.get(f"/needs/imports/{batch.pk}/rejects.csv")
+    text = rejects.content.decode("utf-8-sig")
+    assert "行号" in text and "XX0005" in text and "GX0001" not in text
+
+
+def test_web_upload_with_other_headers_goes_to_mapping(login, city_admin, categories, media):
+    rows = hotline_rows()
+    rows[0] = ["单号", *rows[0][1:]]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    client = login(city_admin)
+    response = _upload(client, "a.csv", buffer.getvalue().encode())
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == f"/needs/imports/{batch.pk}/map/"
+    form = client.get(response["Location"])
+    assert "单号" in form.text
+    data = {
+        "external_id": "单号",
+        "received_at": "受理时间",
+        "county": "所属区县",
+        "institution": "涉及单位",
+        "text": "诉求内容",
+    }
+    client.post(response["Location"], data)
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.accepted == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("照片.png", b"\x89PNG\r\n\x1a\n\x00\x00", "不是 CSV 或 XLSX 文件"),
+        ("旧格式.xls", b"\xd0\xcf\x11\xe0\x00\x00\x00", "不是 CSV 或 XLSX 文件"),
+        ("空.csv", b"", "为空"),
+    ],
+)
+def test_wrong_files_get_a_chinese_message(
+    login, city_admin, categories, media, name, content, message
+):
+    response = _upload(login(city_admin), name, content)
+    assert response.status_code == 200
+    assert message in response.text and name in response.text
+    assert not FeedbackItem.objects.exists()
+
+
+def test_oversized_upload_is_refused(login, city_admin, categories, media, monkeypatch):
+    from jiebang.needs import services
+
+    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 100)
+    response = _upload(login(city_admin), "大.csv", b"x" * 200)
+    assert "上限" in response.text
+    assert not ImportBatch.objects.exists()
+
+
+def test_units_may_not_import(login, donge_unit, media):
+    assert login(donge_unit).get("/needs/imports/").status_code == 403
+
+
+def test_import_command(categories, tmp_path):
+    from django.core.management import call_command
+
+    path = write_csv(tmp_path / "a.csv", hotline_rows())
+    out = io.StringIO()
+    call_command("import-feedback", str(path), "--channel", "hotline", stdout=out)
+    assert "4" in out.getvalue() and "火星县" in out.getvalue()
+    assert FeedbackItem.objects.count() == 4
