@@ -45,12 +45,33 @@ def _changes(record) -> list[Change]:
     previous = record.prev_record
     if record.history_type != "~" or previous is None:
         return []
-    delta = record.diff_against(previous, foreign_keys_are_objs=False)
+    delta = record.diff_against(previous, foreign_keys_are_objs=True)
     rows = []
     for change in delta.changes:
         field = record.instance_type._meta.get_field(change.field)
-        rows.append(Change(str(field.verbose_name), change.old, change.new))
+        rows.append(
+            Change(
+                str(field.verbose_name), _display(field, change.old), _display(field, change.new)
+            )
+        )
     return rows
+
+
+def _display(field, value):
+    """Choice labels instead of codes; related rows by name; m2m lists as names."""
+    if field.choices and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
+    if field.many_to_many and isinstance(value, list):
+        model = field.related_model
+        ids = [row.get(model._meta.model_name) for row in value if isinstance(row, dict)]
+        ids = [getattr(i, "pk", i) for i in ids]
+        return "、".join(str(o) for o in model.objects.filter(pk__in=ids)) or "—"
+    if hasattr(value, "_meta") and hasattr(value, "pk"):  # a historical FK target
+        try:
+            return str(value)
+        except Exception:  # deleted since
+            return f"#{value.pk}"
+    return value
 
 
 def to_row(record) -> HistoryRow:

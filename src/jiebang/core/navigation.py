@@ -6,6 +6,7 @@ permission, and a stage only to users who work in it (core/rules.py STAGE_ACCESS
 
 from dataclasses import dataclass, field
 
+import rules
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -107,7 +108,7 @@ def visible_entries(user, entries):
     return [
         {"label": e.label, "url": reverse(e.url_name), "icon": e.icon, "url_name": e.url_name}
         for e in entries
-        if user.has_perm(e.perm)
+        if rules.has_perm(e.perm, user)
     ]
 
 
@@ -124,7 +125,7 @@ def menu_for(user) -> dict:
             "entries": visible_entries(user, s.entries),
         }
         for s in STAGES
-        if user.has_perm(s.perm)
+        if rules.has_perm(s.perm, user)
     ]
     return {"stages": stages, "system": visible_entries(user, SYSTEM_ENTRIES)}
 

@@ -19,9 +19,8 @@ from . import services
 from .classifier import classify
 from .classifier.engine import load_corpus
 from .clustering import cluster_items
-from .importing import Lookups
+from .importing import Lookups, category_lookup
 from .models import (
-    Category,
     Channel,
     ExpertScore,
     FeedbackItem,
@@ -163,7 +162,7 @@ def generate_feedback(n: int = 20_000, rng=None, today=None) -> list[FeedbackIte
                 else "",
             )
         )
-    categories = {c.name: c for c in Category.objects.all()}
+    categories = category_lookup()
     for start in range(0, len(items), 5000):
         part = items[start : start + 5000]
         for item, (name, confidence) in zip(part, classify([i.text for i in part]), strict=True):
@@ -318,7 +317,7 @@ def load_proposals(rng=None) -> None:
     rng = rng or random.Random(SEED)
     admin = User.objects.get(username="city_admin")
     experts, panel = _experts(), _practice_panel()
-    categories = {c.name: c for c in Category.objects.all()}
+    categories = category_lookup()
     titles = [(cat, title) for cat, names in PROPOSALS.items() for title in names]
     rng.shuffle(titles)
     today = timezone.localdate()

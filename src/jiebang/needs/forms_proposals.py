@@ -81,6 +81,7 @@ class ProposalForm(forms.ModelForm):
             # A county's proposal without its county would vanish from its own lists.
             self.fields["region"].required = True
             self.fields["region"].empty_label = None
+            self.fields["region"].help_text = ""
         if not self.is_bound and cluster_ids and (first := clusters.first()):
             self.initial.update(
                 clusters=[c.pk for c in clusters],

@@ -7,9 +7,12 @@ never stops the good ones; good rows are inserted in chunks, each chunk in one t
 
 import csv
 import io
+import multiprocessing
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,13 +20,14 @@ from zoneinfo import ZoneInfo
 
 from charset_normalizer import from_bytes
 from django.conf import settings
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
 from jiebang.orgs.models import Institution, Region
 
+from .bulk import insert_items
 from .models import Category, Channel, FeedbackItem, ImportBatch
 
 # Our field → the 12345 platform's column header.
@@ -227,8 +231,13 @@ def parse_time(value: str) -> datetime | None:
     value = value.strip()
     if not value:
         return None
-    parsed = None
-    for fmt in _DATE_FORMATS:
+    try:  # the common "2024-03-05 14:23:11" in C, before the slower formats
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is not None and parsed.tzinfo is not None:
+        return parsed
+    for fmt in _DATE_FORMATS if parsed is None else ():
         try:
             parsed = datetime.strptime(value, fmt)
             break
@@ -262,7 +271,7 @@ class Lookups:
             self.county_of[inst.pk] = by_path.get(county_path)
         # Longest first, so 东昌府区中医院 wins over a shorter name inside it.
         self.names = sorted(self.institutions, key=len, reverse=True)
-        self.categories = {c.name: c for c in Category.objects.all()}
+        self.categories = category_lookup()
 
     def county(self, name: str):
         return self.counties.get(name.strip())
@@ -279,11 +288,42 @@ class Lookups:
         return None
 
 
+def category_lookup() -> dict[str, Category]:
+    """Category by the classifier's label and by its current name: the classifier speaks the
+    default taxonomy's names, which the admin may since have renamed (matched by code)."""
+    from .classifier.engine import CATEGORIES
+
+    by_code = {c.code: c for c in Category.objects.all()}
+    lookup = {c.name: c for c in by_code.values()}
+    for code, label in CATEGORIES:
+        if code in by_code:
+            lookup[label] = by_code[code]
+    return lookup
+
+
 def mask_phone(phone: str) -> str:
     digits = phone.strip()
     if len(digits) >= 7:
         return f"{digits[:3]}****{digits[-4:]}"
     return "****" if digits else ""
+
+
+@dataclass(slots=True)
+class NewItem:
+    """A checked row on its way into the database (lighter than a model instance)."""
+
+    channel: str
+    external_id: str
+    received_at: datetime
+    text: str
+    region_id: int | None
+    institution_id: int | None
+    category_id: int | None
+    confidence: float | None
+    caller_name: str
+    caller_phone: str
+    batch_id: int | None
+    status: str = FeedbackItem.Status.OPEN
 
 
 @dataclass
@@ -293,6 +333,9 @@ class Result:
     duplicates: int = 0
     rejects: list[Reject] = field(default_factory=list)
     rejected: int = 0
+    seconds: dict[str, float] = field(
+        default_factory=lambda: {"check": 0.0, "classify": 0.0, "store": 0.0}
+    )
 
 
 def import_table(
@@ -305,28 +348,63 @@ def import_table(
     progress: Callable[[int, int], None] | None = None,
     lookups: Lookups | None = None,
     chunk_size: int = CHUNK,
+    parallel: bool = False,
 ) -> Result:
-    """Validate, classify and store the table's rows; returns what happened to each."""
+    """Validate, classify and store the table's rows; returns what happened to each.
+
+    With `parallel`, a second process classifies chunk N while this one stores chunk N-1
+    and checks chunk N+1 (for big files from the command line; web imports run inline).
+    """
     from .classifier import classify as default_classify
+    from .classifier import load_model
 
     classify = classify or default_classify
     columns = resolve_columns(table, mapping)
     lookups = lookups or Lookups()
     result = Result()
     seen: set[str] = set()
-    chunk: list[tuple[int, list[str]]] = []
-    for line, cells in table.rows:
-        chunk.append((line, cells))
-        if len(chunk) >= chunk_size:
-            _import_chunk(chunk, columns, table, channel, batch, classify, lookups, seen, result)
-            chunk = []
+    executor = None
+    if parallel:
+        load_model()  # before the fork, so the worker inherits the loaded model
+        executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    pending = None
+    try:
+        for chunk in _chunks(table.rows, chunk_size):
+            fresh = _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result)
+            texts = [item.text for item in fresh if item.category_id is None]
+            if executor is not None:
+                labels = executor.submit(classify, texts)
+            else:
+                started = time.perf_counter()
+                labels = classify(texts)
+                result.seconds["classify"] += time.perf_counter() - started
+            if pending is not None:
+                _store(*pending, lookups, result)
+            pending = (fresh, labels)
+            if executor is None:
+                _store(*pending, lookups, result)
+                pending = None
             if progress:
                 progress(result.total, table.total)
-    if chunk:
-        _import_chunk(chunk, columns, table, channel, batch, classify, lookups, seen, result)
+        if pending is not None:
+            _store(*pending, lookups, result)
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
     if progress:
         progress(result.total, result.total)
     return result
+
+
+def _chunks(rows, size):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _reject(result, line, header, reason, cells):
@@ -335,7 +413,9 @@ def _reject(result, line, header, reason, cells):
         result.rejects.append(Reject(line, header, reason, cells))
 
 
-def _import_chunk(chunk, columns, table, channel, batch, classify, lookups, seen, result):
+def _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result) -> list[NewItem]:
+    """Validate every row of the chunk; return the good ones not stored yet."""
+    started = time.perf_counter()
     headers = table.headers
     now = timezone.now()
     latest = now + timedelta(days=1)
@@ -410,43 +490,66 @@ def _import_chunk(chunk, columns, table, channel, batch, classify, lookups, seen
         if county is None and institution is not None:
             county = lookups.county_of.get(institution.pk)
         seen.add(external_id)
+        hinted = lookups.categories.get(get("category_hint"))
         parsed.append(
-            FeedbackItem(
+            NewItem(
                 channel=channel,
                 external_id=external_id,
                 received_at=received_at,
                 text=text,
-                region=county,
-                institution=institution,
+                region_id=county.pk if county else None,
+                institution_id=institution.pk if institution else None,
+                category_id=hinted.pk if hinted else None,
+                confidence=1.0 if hinted else None,
                 caller_name=get("caller_name")[:60],
                 caller_phone=phone[:30],
-                category=lookups.categories.get(get("category_hint")),
-                batch=batch,
+                batch_id=batch.pk if batch else None,
             )
         )
-    if not parsed:
-        return
-    existing = set()
-    ids = [item.external_id for item in parsed]
-    for start in range(0, len(ids), 900):
-        existing.update(
-            FeedbackItem.objects.filter(
-                channel=channel, external_id__in=ids[start : start + 900]
-            ).values_list("external_id", flat=True)
-        )
+    existing = existing_ids(channel, [item.external_id for item in parsed])
     fresh = [item for item in parsed if item.external_id not in existing]
     result.duplicates += len(parsed) - len(fresh)
-    to_classify = [item for item in fresh if item.category is None]
-    for item, (name, confidence) in zip(
-        to_classify, classify([i.text for i in to_classify]), strict=True
-    ):
-        item.category = lookups.categories.get(name)
+    result.seconds["check"] += time.perf_counter() - started
+    return fresh
+
+
+def existing_ids(channel: str, ids: list[str]) -> set[str]:
+    """Which of these work order numbers are stored already (one query per 5,000)."""
+    found: set[str] = set()
+    table = FeedbackItem._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 5000):
+            part = ids[start : start + 5000]
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT external_id FROM {table} WHERE channel = %s AND external_id = ANY(%s)",
+                    [channel, part],
+                )
+            else:
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT external_id FROM {table} "
+                    f"WHERE channel = %s AND external_id IN ({marks})",
+                    [channel, *part],
+                )
+            found.update(row[0] for row in cursor.fetchall())
+    return found
+
+
+def _store(fresh, labels, lookups, result) -> None:
+    """Attach the classifier's labels and insert the chunk (all of it or none)."""
+    if hasattr(labels, "result"):
+        started = time.perf_counter()
+        labels = labels.result()
+        result.seconds["classify"] += time.perf_counter() - started
+    to_classify = [item for item in fresh if item.category_id is None]
+    for item, (name, confidence) in zip(to_classify, labels, strict=True):
+        category = lookups.categories.get(name)
+        item.category_id = category.pk if category else None
         item.confidence = confidence
-    for item in fresh:
-        if item.confidence is None and item.category is not None:
-            item.confidence = 1.0
-    with transaction.atomic():
-        FeedbackItem.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+    started = time.perf_counter()
+    insert_items(fresh)
+    result.seconds["store"] += time.perf_counter() - started
     result.accepted += len(fresh)
 
 

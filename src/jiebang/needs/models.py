@@ -312,7 +312,7 @@ class Proposal(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[clusters])
+    history = HistoricalRecords(m2m_fields=[clusters, experts, panel_members])
 
     objects = ProposalQuerySet.as_manager()
 

@@ -273,7 +273,7 @@ def ranking(queryset):
     ):
         verdicts.setdefault(pid, {})[verdict] = n
     for p in ranked:
-        p.verdicts = verdicts.get(p.pk, {})
+        p.verdict_counts = verdicts.get(p.pk, {})
     ranked.sort(key=lambda p: (p.weighted is None, -(p.weighted or 0)))
     return ranked
 

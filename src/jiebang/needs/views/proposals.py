@@ -157,7 +157,7 @@ def proposal_list(request):
 def proposal_create(request):
     """Draft a proposal, usually from clusters picked on the cluster page (`?clusters=1,2`)."""
     require_perm(request.user, "needs.draft_proposal")
-    cluster_ids = parse_ids(request.GET.get("clusters", ""))
+    cluster_ids = parse_ids(",".join(request.GET.getlist("clusters")))
     form = ProposalForm(request.POST or None, user=request.user, cluster_ids=cluster_ids)
     if request.method == "POST" and form.is_valid():
         try:

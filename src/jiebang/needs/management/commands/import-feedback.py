@@ -49,7 +49,12 @@ class Command(BaseCommand):
                 bar.update(done - bar.n)
 
             result = import_table(
-                table, channel=channel, batch=batch, mapping=mapping, progress=progress
+                table,
+                channel=channel,
+                batch=batch,
+                mapping=mapping,
+                progress=progress,
+                parallel=table.total > 20_000,
             )
             bar.close()
         except DomainError as e:
