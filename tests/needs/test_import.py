@@ -171,3 +171,19 @@ def test_import_command(categories, tmp_path):
     call_command("import-feedback", str(path), "--channel", "hotline", stdout=out)
     assert "4" in out.getvalue() and "火星县" in out.getvalue()
     assert FeedbackItem.objects.count() == 4
+
+
+def test_repeats_are_grouped_after_import(login, city_admin, categories, media):
+    from jiebang.needs.models import Cluster
+
+    rows = hotline_rows()
+    rows.append(["GX0007", "2026-03-08 09:00", "冠县", "", "（再次来电）" + rows[2][4], "", "", ""])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    _upload(login(city_admin), "a.csv", buffer.getvalue().encode())
+    first = FeedbackItem.objects.get(external_id="GX0002")
+    again = FeedbackItem.objects.get(external_id="GX0007")
+    assert first.cluster_id is not None and first.cluster_id == again.cluster_id
+    assert Cluster.objects.get(pk=first.cluster_id).size == 2
+    page = login(city_admin).get("/needs/clusters/")
+    assert "万善乡" in page.text
