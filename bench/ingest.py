@@ -126,6 +126,9 @@ def main():
         elapsed = time.perf_counter() - started
         bar.close()
         stored = FeedbackItem.objects.count()
+        from jiebang.needs.maintenance import refresh_statistics
+
+        refresh_statistics()  # as `jiebang import-feedback` does after a big import
 
         timings = []
         for _ in range(5):

@@ -28,6 +28,7 @@ from jiebang.core.errors import DomainError
 from jiebang.orgs.models import Institution, Region
 
 from .bulk import insert_items
+from .maintenance import BIG_IMPORT, refresh_statistics
 from .models import Category, Channel, FeedbackItem, ImportBatch
 
 # Our field → the 12345 platform's column header.
@@ -593,4 +594,6 @@ def run_batch(batch: ImportBatch, *, acting_user=None, progress_every: int = CHU
             mapping={**batch.mapping, "_headers": table.headers},
         )
     batch.refresh_from_db()
+    if batch.accepted >= BIG_IMPORT:
+        refresh_statistics()
     return batch

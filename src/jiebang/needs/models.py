@@ -121,8 +121,14 @@ class FeedbackItem(models.Model):
     )
     received_at = models.DateTimeField(_("received at"))
     text = models.TextField(_("text"))
+    # region, institution and category are indexed by the composite indexes in Meta.
     region = models.ForeignKey(
-        Region, verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT
+        Region,
+        verbose_name=_("county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     institution = models.ForeignKey(
         Institution,
@@ -131,9 +137,15 @@ class FeedbackItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="feedback",
+        db_index=False,
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     confidence = models.FloatField(_("confidence"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -143,6 +155,7 @@ class FeedbackItem(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # never filtered on; one index less on every import
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     status = models.CharField(
@@ -176,11 +189,22 @@ class FeedbackItem(models.Model):
                 fields=["channel", "external_id"], name="feedback_unique_external_id"
             )
         ]
+        # The heatmap's aggregates read these covering indexes only (index-only scans):
+        # category × county or × institution, all time or over a period; they also serve
+        # scoping by county or unit, the drill-down from a cell and the newest-first lists.
         indexes = [
-            # The heatmap: counts by category × county (× month) over a period.
-            models.Index(fields=["received_at", "category", "region"], name="feedback_heatmap"),
-            # The review queue: low-confidence items not yet reviewed.
-            models.Index(fields=["reviewed_at", "confidence"], name="feedback_review"),
+            models.Index(fields=["received_at", "category", "region"], name="feedback_period"),
+            models.Index(fields=["region", "category", "received_at"], name="feedback_county"),
+            models.Index(
+                fields=["institution", "category", "received_at"], name="feedback_institution"
+            ),
+            models.Index(fields=["category", "received_at"], name="feedback_category"),
+            # The review queue: low-confidence items nobody has reviewed (a small index).
+            models.Index(
+                fields=["confidence"],
+                name="feedback_review",
+                condition=Q(reviewed_at__isnull=True, confidence__lt=0.6),
+            ),
         ]
 
     def __str__(self):

@@ -9,6 +9,7 @@ from jiebang.core.errors import DomainError
 from jiebang.needs import services
 from jiebang.needs.clustering import cluster_items
 from jiebang.needs.importing import import_table, read_table
+from jiebang.needs.maintenance import BIG_IMPORT, refresh_statistics
 from jiebang.needs.models import Channel, FeedbackItem, ImportBatch
 
 
@@ -84,5 +85,7 @@ class Command(BaseCommand):
                 rejects_csv([r.__dict__ for r in result.rejects], table.headers)
             )
             self.stdout.write(f"被拒绝的行已写入 {rejects}")
+        if result.accepted >= BIG_IMPORT:
+            refresh_statistics()
         if not no_cluster and result.accepted:
             cluster_items(FeedbackItem.objects.filter(batch=batch))
