@@ -1,12 +1,12 @@
 """Fast insertion of many feedback items: COPY on PostgreSQL, executemany on SQLite.
 
 Django's bulk_create spends most of its time building SQL; a hotline year is hundreds of
-thousands of rows, so the import path writes them directly. Callers pass rows already checked
-against the unique key; a concurrent import that slips in the same key falls back to
-bulk_create(ignore_conflicts=True), so nothing is lost or duplicated.
+thousands of rows, so the import path writes them directly. Rows whose work order number is
+stored already are skipped by the database itself (ON CONFLICT DO NOTHING / INSERT OR IGNORE),
+which also keeps two imports running at once from storing a row twice.
 """
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import FeedbackItem
@@ -26,6 +26,7 @@ FIELDS = [
     "batch_id",
     "created_at",
 ]
+STAGE = "feedback_import_stage"
 
 
 def _rows(items, adapt):
@@ -48,28 +49,32 @@ def _rows(items, adapt):
         )
 
 
-def insert_items(items) -> None:
-    """Insert in one transaction: all of `items` (FeedbackItem-like rows) or none."""
+def insert_items(items) -> int:
+    """Insert in one transaction (all of `items` or none); returns how many were new."""
     if not items:
-        return
+        return 0
     table = FeedbackItem._meta.db_table
     columns = ", ".join(FIELDS)
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                raw = cursor.cursor  # psycopg 3
-                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in _rows(items, lambda v: v):
-                        copy.write_row(row)
-            else:
-                adapt = connection.ops.adapt_datetimefield_value
-                placeholders = ", ".join(["%s"] * len(FIELDS))
-                cursor.executemany(
-                    f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({placeholders})",
-                    list(_rows(items, adapt)),
-                )
-    except IntegrityError:
-        fields = [f for f in FIELDS if f != "created_at"]
-        objects = [FeedbackItem(**{f: getattr(item, f) for f in fields}) for item in items]
-        with transaction.atomic():
-            FeedbackItem.objects.bulk_create(objects, batch_size=1000, ignore_conflicts=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ON COMMIT DELETE ROWS AS "
+                f"SELECT {columns} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
+                for row in _rows(items, lambda v: v):
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
+                "ON CONFLICT (channel, external_id) DO NOTHING"
+            )
+            inserted = cursor.rowcount
+            cursor.execute(f"TRUNCATE {STAGE}")
+            return inserted
+        adapt = connection.ops.adapt_datetimefield_value
+        placeholders = ", ".join(["%s"] * len(FIELDS))
+        cursor.executemany(
+            f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({placeholders})",
+            list(_rows(items, adapt)),
+        )
+        return cursor.rowcount

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from charset_normalizer import from_bytes
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -415,7 +414,8 @@ def _reject(result, line, header, reason, cells):
 
 
 def _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result) -> list[NewItem]:
-    """Validate every row of the chunk; return the good ones not stored yet."""
+    """Validate every row of the chunk; return the good ones (stored ones are skipped on
+    insert, where the unique key decides)."""
     started = time.perf_counter()
     headers = table.headers
     now = timezone.now()
@@ -507,34 +507,8 @@ def _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result) -
                 batch_id=batch.pk if batch else None,
             )
         )
-    existing = existing_ids(channel, [item.external_id for item in parsed])
-    fresh = [item for item in parsed if item.external_id not in existing]
-    result.duplicates += len(parsed) - len(fresh)
     result.seconds["check"] += time.perf_counter() - started
-    return fresh
-
-
-def existing_ids(channel: str, ids: list[str]) -> set[str]:
-    """Which of these work order numbers are stored already (one query per 5,000)."""
-    found: set[str] = set()
-    table = FeedbackItem._meta.db_table
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), 5000):
-            part = ids[start : start + 5000]
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"SELECT external_id FROM {table} WHERE channel = %s AND external_id = ANY(%s)",
-                    [channel, part],
-                )
-            else:
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(
-                    f"SELECT external_id FROM {table} "
-                    f"WHERE channel = %s AND external_id IN ({marks})",
-                    [channel, *part],
-                )
-            found.update(row[0] for row in cursor.fetchall())
-    return found
+    return parsed
 
 
 def _store(fresh, labels, lookups, result) -> None:
@@ -549,9 +523,10 @@ def _store(fresh, labels, lookups, result) -> None:
         item.category_id = category.pk if category else None
         item.confidence = confidence
     started = time.perf_counter()
-    insert_items(fresh)
+    inserted = insert_items(fresh)
     result.seconds["store"] += time.perf_counter() - started
-    result.accepted += len(fresh)
+    result.accepted += inserted
+    result.duplicates += len(fresh) - inserted
 
 
 def rejects_csv(rejects: list[dict], headers: list[str]) -> bytes:

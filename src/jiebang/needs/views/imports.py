@@ -24,18 +24,23 @@ def _batches(request):
     return batches
 
 
-def _run(batch):
-    def work():
-        try:
-            run_batch(batch)
-            cluster_items(FeedbackItem.objects.filter(batch=batch))
-        finally:
-            close_old_connections()
+def _import_and_cluster(batch):
+    run_batch(batch)
+    cluster_items(FeedbackItem.objects.filter(batch=batch))
 
+
+def _in_background(batch):
+    try:
+        _import_and_cluster(batch)
+    finally:
+        close_old_connections()  # this thread's own connection
+
+
+def _run(batch):
     if settings.NEEDS_IMPORT_IN_BACKGROUND:
-        threading.Thread(target=work, daemon=True).start()
+        threading.Thread(target=_in_background, args=[batch], daemon=True).start()
     else:
-        work()
+        _import_and_cluster(batch)
 
 
 def import_list(request):
