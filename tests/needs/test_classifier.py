@@ -39,3 +39,15 @@ def test_corpus_covers_every_category_in_three_styles():
         assert len(mine) >= 150, name
         assert {e.style for e in mine} >= {"hotline", "qr", "online"}, name
     assert len({e.text for e in examples}) == len(examples)
+
+
+def test_quality_report_from_the_shipped_corpus():
+    from jiebang.needs.classifier.engine import train
+
+    report = train(load_corpus(), output=None, progress=lambda m: None, models=["svm_char13"])
+    text = report.render()
+    assert report.heldout_macro_f1 >= 0.8
+    for _code, name in CATEGORIES:
+        assert name in text
+    assert "precision" in text and "confusion matrix" in text
+    assert len(report.confusion) == len(CATEGORIES)
