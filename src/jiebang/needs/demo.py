@@ -141,6 +141,21 @@ def generate_feedback(n: int = 20_000, rng=None, today=None) -> list[FeedbackIte
                 continue
             text = rng.choice(texts)
             institution = lookups.institution("", text)
+            if institution is not None:
+                # The same story at a like institution of this county: corpus texts name one
+                # place each, the demo city has many.
+                primary = institution.kind in (
+                    *Institution.PRIMARY_CARE,
+                    Institution.Kind.VILLAGE_CLINIC,
+                )
+                peers = [
+                    i
+                    for i in institutions.get(county_name, {}).get(primary, [])
+                    if i.kind == institution.kind
+                ]
+                if peers:
+                    peer = rng.choice(peers)
+                    text, institution = text.replace(institution.name, peer.name), peer
             if institution is None and category != "其他":
                 choices = institutions.get(county_name, {}).get(category == "基层服务能力")
                 institution = rng.choice(choices) if choices else None
@@ -269,6 +284,15 @@ PROPOSALS = {
         "名医基层工作站",
     ],
 }
+# The second round, still being screened when the demo starts: the ranking page has work.
+SECOND_ROUND = [
+    ("预约挂号", "基层号源“一键转诊”预约"),
+    ("排队候诊", "门诊药房自动化发药"),
+    ("检查检验", "县域影像中心远程诊断"),
+    ("收费与医保", "医保电子凭证床旁结算"),
+    ("基层服务能力", "村卫生室远程心电"),
+    ("就医流程与指引", "出院患者“一站式”随访"),
+]
 PRACTICE_PANEL = 18  # 8 county hospitals + 10 sub-centres (seeds/000)
 EXPERTS = 15
 
@@ -381,6 +405,25 @@ def load_proposals(rng=None) -> None:
         project_services.upgrade_reserve_proposal(
             proposal, acting_user=admin, note="政策窗口期已到，升级为重点项目。"
         )
+    for category_name, title in SECOND_ROUND:
+        proposal = services.draft_proposal(
+            acting_user=admin, title=title, category=categories[category_name]
+        )
+        services.open_screening(
+            proposal,
+            acting_user=admin,
+            experts=rng.sample(experts, 3),
+            panel_members=rng.sample(panel, 2),
+        )
+        for expert in list(proposal.experts.all())[: rng.randint(1, 3)]:
+            quality = rng.uniform(5, 9)
+            ExpertScore.objects.create(
+                proposal=proposal,
+                expert=expert,
+                feasibility=round(quality),
+                urgency=max(1, min(10, round(rng.gauss(quality, 1.2)))),
+                benefit=max(1, min(10, round(rng.gauss(quality, 1)))),
+            )
 
 
 @transaction.atomic
