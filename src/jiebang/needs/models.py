@@ -121,7 +121,7 @@ class FeedbackItem(models.Model):
     )
     received_at = models.DateTimeField(_("received at"))
     text = models.TextField(_("text"))
-    # region, institution and category are indexed by the composite indexes in Meta.
+    # region is indexed by the composite indexes in Meta.
     region = models.ForeignKey(
         Region,
         verbose_name=_("county"),
@@ -137,7 +137,6 @@ class FeedbackItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="feedback",
-        db_index=False,
     )
     category = models.ForeignKey(
         Category,
@@ -145,7 +144,6 @@ class FeedbackItem(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        db_index=False,
     )
     confidence = models.FloatField(_("confidence"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -189,16 +187,13 @@ class FeedbackItem(models.Model):
                 fields=["channel", "external_id"], name="feedback_unique_external_id"
             )
         ]
-        # The heatmap's aggregates read these covering indexes only (index-only scans):
-        # category × county or × institution, all time or over a period; they also serve
-        # scoping by county or unit, the drill-down from a cell and the newest-first lists.
+        # The heatmap's county aggregates read these covering indexes only (index-only
+        # scans), all time or over a period; they also serve scoping by county, the drill-down
+        # from a cell and the newest-first lists. Institution and category keep plain indexes:
+        # every index costs time on each imported row.
         indexes = [
             models.Index(fields=["received_at", "category", "region"], name="feedback_period"),
             models.Index(fields=["region", "category", "received_at"], name="feedback_county"),
-            models.Index(
-                fields=["institution", "category", "received_at"], name="feedback_institution"
-            ),
-            models.Index(fields=["category", "received_at"], name="feedback_category"),
             # The review queue: low-confidence items nobody has reviewed (a small index).
             models.Index(
                 fields=["confidence"],
