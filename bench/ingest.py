@@ -122,7 +122,9 @@ def main():
             bar.update(done - bar.n)
 
         started = time.perf_counter()
-        result = import_table(read_table(source, source.name), progress=progress, parallel=True)
+        result = import_table(
+            read_table(source, source.name), progress=progress, parallel=True, bulk_load=True
+        )
         elapsed = time.perf_counter() - started
         bar.close()
         stored = FeedbackItem.objects.count()

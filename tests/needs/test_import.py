@@ -187,3 +187,20 @@ def test_repeats_are_grouped_after_import(login, city_admin, categories, media):
     assert Cluster.objects.get(pk=first.cluster_id).size == 2
     page = login(city_admin).get("/needs/clusters/")
     assert "万善乡" in page.text
+
+
+def test_bulk_load_rebuilds_every_index(categories, tmp_path):
+    from django.db import connection
+
+    def indexes():
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, "needs_feedbackitem")
+        return sorted(name for name, c in found.items() if c["index"])
+
+    before = indexes()
+    path = write_csv(tmp_path / "a.csv", hotline_rows(), encoding="utf-8")
+    result = import_table(read_table(path, "a.csv"), bulk_load=True)
+    assert result.accepted == 4
+    assert indexes() == before
+    again = import_table(read_table(path, "a.csv"), bulk_load=True)
+    assert again.accepted == 0 and again.duplicates == 4

@@ -6,6 +6,8 @@ stored already are skipped by the database itself (ON CONFLICT DO NOTHING / INSE
 which also keeps two imports running at once from storing a row twice.
 """
 
+from contextlib import contextmanager
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -78,3 +80,35 @@ def insert_items(items) -> int:
             list(_rows(items, adapt)),
         )
         return cursor.rowcount
+
+
+@contextmanager
+def deferred_indexes():
+    """Bulk-load mode for very big imports: drop the feedback table's secondary indexes,
+    load, then rebuild them — much faster than maintaining them row by row (PostgreSQL's
+    "Populating a Database" advice). The primary key and the unique work-order key stay, so
+    duplicates are still refused on insert. Indexes are rebuilt even if the import fails."""
+    table = FeedbackItem._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table]
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        definitions = [(name, sql) for name, sql in cursor.fetchall() if "UNIQUE" not in sql]
+        for name, _sql in definitions:
+            cursor.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and connection.in_atomic_block:
+                # Inside an outer transaction, deferred foreign-key checks must fire first.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for _name, sql in definitions:
+                cursor.execute(sql)

@@ -13,6 +13,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from jiebang.core.errors import DomainError
 from jiebang.orgs.models import Institution, Region
 
-from .bulk import insert_items
+from .bulk import deferred_indexes, insert_items
 from .maintenance import BIG_IMPORT, refresh_statistics
 from .models import Category, Channel, FeedbackItem, ImportBatch
 
@@ -349,11 +350,13 @@ def import_table(
     lookups: Lookups | None = None,
     chunk_size: int = CHUNK,
     parallel: bool = False,
+    bulk_load: bool = False,
 ) -> Result:
     """Validate, classify and store the table's rows; returns what happened to each.
 
     With `parallel`, a second process classifies chunk N while this one stores chunk N-1
-    and checks chunk N+1 (for big files from the command line; web imports run inline).
+    and checks chunk N+1; with `bulk_load` the secondary indexes are rebuilt once at the end
+    (both for very big files from the command line; web imports run inline).
     """
     from .classifier import classify as default_classify
     from .classifier import load_model
@@ -368,7 +371,7 @@ def import_table(
         load_model()  # before the fork, so the worker inherits the loaded model
         executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
     pending = None
-    try:
+    with deferred_indexes() if bulk_load else nullcontext(), _shutdown(executor):
         for chunk in _chunks(table.rows, chunk_size):
             fresh = _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result)
             texts = [item.text for item in fresh if item.category_id is None]
@@ -388,12 +391,18 @@ def import_table(
                 progress(result.total, table.total)
         if pending is not None:
             _store(*pending, lookups, result)
-    finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
     if progress:
         progress(result.total, result.total)
     return result
+
+
+@contextmanager
+def _shutdown(executor):
+    try:
+        yield
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
 
 
 def _chunks(rows, size):

@@ -12,6 +12,9 @@ from jiebang.needs.importing import import_table, read_table
 from jiebang.needs.maintenance import BIG_IMPORT, refresh_statistics
 from jiebang.needs.models import Channel, FeedbackItem, ImportBatch
 
+# From this size on, rebuilding the secondary indexes once beats maintaining them per row.
+BULK_LOAD_ROWS = 200_000
+
 
 class Command(BaseCommand):
     help = (
@@ -56,6 +59,7 @@ class Command(BaseCommand):
                 mapping=mapping,
                 progress=progress,
                 parallel=table.total > 20_000,
+                bulk_load=table.total >= BULK_LOAD_ROWS,
             )
             bar.close()
         except DomainError as e:
