@@ -8,7 +8,7 @@ which also keeps two imports running at once from storing a row twice.
 
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import FeedbackItem
@@ -55,31 +55,51 @@ def insert_items(items) -> int:
     """Insert in one transaction (all of `items` or none); returns how many were new."""
     if not items:
         return 0
+    if connection.vendor == "postgresql":
+        return _insert_postgresql(items)
     table = FeedbackItem._meta.db_table
-    columns = ", ".join(FIELDS)
+    adapt = connection.ops.adapt_datetimefield_value
+    placeholders = ", ".join(["%s"] * len(FIELDS))
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ON COMMIT DELETE ROWS AS "
-                f"SELECT {columns} FROM {table} WITH NO DATA"
-            )
-            with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
-                for row in _rows(items, lambda v: v):
-                    copy.write_row(row)
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
-                "ON CONFLICT (channel, external_id) DO NOTHING"
-            )
-            inserted = cursor.rowcount
-            cursor.execute(f"TRUNCATE {STAGE}")
-            return inserted
-        adapt = connection.ops.adapt_datetimefield_value
-        placeholders = ", ".join(["%s"] * len(FIELDS))
         cursor.executemany(
-            f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({placeholders})",
+            f"INSERT OR IGNORE INTO {table} ({', '.join(FIELDS)}) VALUES ({placeholders})",
             list(_rows(items, adapt)),
         )
         return cursor.rowcount
+
+
+def _insert_postgresql(items) -> int:
+    """COPY straight into the table; if a work order is stored already, COPY the chunk into
+    a staging table instead and insert from there, skipping the stored ones."""
+    import psycopg
+
+    table = FeedbackItem._meta.db_table
+    columns = ", ".join(FIELDS)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _copy(cursor, table, columns, items)
+            return len(items)
+    except (IntegrityError, psycopg.IntegrityError):  # raw COPY errors are psycopg's own
+        pass
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ON COMMIT DELETE ROWS AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        _copy(cursor, STAGE, columns, items)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
+            "ON CONFLICT (channel, external_id) DO NOTHING"
+        )
+        inserted = cursor.rowcount
+        cursor.execute(f"TRUNCATE {STAGE}")
+        return inserted
+
+
+def _copy(cursor, table, columns, items):
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in _rows(items, lambda v: v):
+            copy.write_row(row)
 
 
 @contextmanager
