@@ -204,3 +204,19 @@ def test_bulk_load_rebuilds_every_index(categories, tmp_path):
     assert indexes() == before
     again = import_table(read_table(path, "a.csv"), bulk_load=True)
     assert again.accepted == 0 and again.duplicates == 4
+
+
+def test_parallel_import_gives_the_same_outcome(categories, tmp_path):
+    rows = hotline_rows()
+    rows += [
+        [f"P{i}", "2026-03-02 09:15", "冠县", "", f"医院厕所太脏了{i}", "", "", ""]
+        for i in range(9)
+    ]
+    rows.append(["P3", "2026-03-02 09:15", "冠县", "", "同一工单再次出现", "", "", ""])
+    path = write_csv(tmp_path / "a.csv", rows, encoding="utf-8")
+    result = import_table(read_table(path, "a.csv"), parallel=True, chunk_size=4)
+    assert (result.total, result.accepted, result.rejected) == (16, 13, 3)
+    assert (17, "工单编号") in {(r.line, r.column) for r in result.rejects}
+    again = import_table(read_table(path, "a.csv"), parallel=True, chunk_size=4)
+    assert (again.accepted, again.duplicates) == (0, 13)
+    assert FeedbackItem.objects.count() == 13

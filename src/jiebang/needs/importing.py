@@ -354,8 +354,8 @@ def import_table(
 ) -> Result:
     """Validate, classify and store the table's rows; returns what happened to each.
 
-    With `parallel`, a second process classifies chunk N while this one stores chunk N-1
-    and checks chunk N+1; with `bulk_load` the secondary indexes are rebuilt once at the end
+    With `parallel`, a second process checks and classifies chunk N while this one stores
+    chunk N-1; with `bulk_load` the secondary indexes are rebuilt once at the end
     (both for very big files from the command line; web imports run inline).
     """
     from .classifier import classify as default_classify
@@ -369,31 +369,77 @@ def import_table(
     executor = None
     if parallel:
         load_model()  # before the fork, so the worker inherits the loaded model
-        executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        executor = ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_worker,
+            initargs=(
+                columns,
+                Table(table.file_name, table.headers, iter(()), table.total),
+                channel,
+                batch,
+                lookups,
+            ),
+        )
     pending = None
     with deferred_indexes() if bulk_load else nullcontext(), _shutdown(executor):
         for chunk in _chunks(table.rows, chunk_size):
-            fresh = _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result)
-            texts = [item.text for item in fresh if item.category_id is None]
             if executor is not None:
-                labels = executor.submit(classify, texts)
+                # The worker checks and classifies chunk N while this process stores N-1.
+                future = executor.submit(_check_and_classify, chunk, classify)
+                if pending is not None:
+                    _store_checked(pending.result(), lookups, result)
+                pending = future
             else:
+                fresh = _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result)
+                texts = [item.text for item in fresh if item.category_id is None]
                 started = time.perf_counter()
                 labels = classify(texts)
                 result.seconds["classify"] += time.perf_counter() - started
-            if pending is not None:
-                _store(*pending, lookups, result)
-            pending = (fresh, labels)
-            if executor is None:
-                _store(*pending, lookups, result)
-                pending = None
+                _store(fresh, labels, lookups, result)
             if progress:
                 progress(result.total, table.total)
         if pending is not None:
-            _store(*pending, lookups, result)
+            _store_checked(pending.result(), lookups, result)
     if progress:
         progress(result.total, result.total)
     return result
+
+
+# The worker process's own state for one import: set by the initializer at fork time.
+_worker: dict = {}
+
+
+def _init_worker(columns, table, channel, batch, lookups):
+    _worker.update(
+        columns=columns, table=table, channel=channel, batch=batch, lookups=lookups, seen=set()
+    )
+
+
+def _check_and_classify(chunk, classify):
+    """In the worker: validate a chunk (in file order, so repeats within the file are found)
+    and label its good rows."""
+    w = _worker
+    partial = Result()
+    fresh = _check_chunk(
+        chunk, w["columns"], w["table"], w["channel"], w["batch"], w["lookups"], w["seen"], partial
+    )
+    texts = [item.text for item in fresh if item.category_id is None]
+    started = time.perf_counter()
+    labels = classify(texts)
+    partial.seconds["classify"] += time.perf_counter() - started
+    return fresh, labels, partial
+
+
+def _store_checked(checked, lookups, result):
+    fresh, labels, partial = checked
+    result.total += partial.total
+    result.rejected += partial.rejected
+    room = MAX_REJECTS_KEPT - len(result.rejects)
+    result.rejects.extend(partial.rejects[: max(0, room)])
+    for step, seconds in partial.seconds.items():
+        result.seconds[step] += seconds
+    _store(fresh, labels, lookups, result)
 
 
 @contextmanager
