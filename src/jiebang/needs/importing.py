@@ -11,6 +11,7 @@ import multiprocessing
 import re
 import time
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -69,6 +70,7 @@ ALIASES = {
 MAX_TEXT = 5000
 MAX_REJECTS_KEPT = 10_000
 CHUNK = 5000
+WORKERS = 2  # processes that check and classify a big import while this one stores
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _PHONE = re.compile(r"^\+?[\d\-\s()]{7,20}$")
 _DATE_FORMATS = (
@@ -324,6 +326,7 @@ class NewItem:
     caller_name: str
     caller_phone: str
     batch_id: int | None
+    line: int = 0  # in the file, for naming a repeat found after checking
     status: str = FeedbackItem.Status.OPEN
 
 
@@ -370,7 +373,7 @@ def import_table(
     if parallel:
         load_model()  # before the fork, so the worker inherits the loaded model
         executor = ProcessPoolExecutor(
-            1,
+            WORKERS,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_init_worker,
             initargs=(
@@ -381,15 +384,16 @@ def import_table(
                 lookups,
             ),
         )
-    pending = None
+    id_header = table.headers[columns["external_id"]]
+    pending: deque = deque()
     with deferred_indexes() if bulk_load else nullcontext(), _shutdown(executor):
         for chunk in _chunks(table.rows, chunk_size):
             if executor is not None:
-                # The worker checks and classifies chunk N while this process stores N-1.
-                future = executor.submit(_check_and_classify, chunk, classify)
-                if pending is not None:
-                    _store_checked(pending.result(), lookups, result)
-                pending = future
+                # Workers check and classify the next chunks while this process stores;
+                # results are taken in file order, so repeats within the file are found here.
+                pending.append(executor.submit(_check_and_classify, chunk, classify))
+                if len(pending) > WORKERS:
+                    _store_checked(pending.popleft().result(), id_header, lookups, seen, result)
             else:
                 fresh = _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result)
                 texts = [item.text for item in fresh if item.category_id is None]
@@ -399,8 +403,8 @@ def import_table(
                 _store(fresh, labels, lookups, result)
             if progress:
                 progress(result.total, table.total)
-        if pending is not None:
-            _store_checked(pending.result(), lookups, result)
+        while pending:
+            _store_checked(pending.popleft().result(), id_header, lookups, seen, result)
     if progress:
         progress(result.total, result.total)
     return result
@@ -411,18 +415,15 @@ _worker: dict = {}
 
 
 def _init_worker(columns, table, channel, batch, lookups):
-    _worker.update(
-        columns=columns, table=table, channel=channel, batch=batch, lookups=lookups, seen=set()
-    )
+    _worker.update(columns=columns, table=table, channel=channel, batch=batch, lookups=lookups)
 
 
 def _check_and_classify(chunk, classify):
-    """In the worker: validate a chunk (in file order, so repeats within the file are found)
-    and label its good rows."""
+    """In a worker: validate a chunk and label its good rows."""
     w = _worker
     partial = Result()
     fresh = _check_chunk(
-        chunk, w["columns"], w["table"], w["channel"], w["batch"], w["lookups"], w["seen"], partial
+        chunk, w["columns"], w["table"], w["channel"], w["batch"], w["lookups"], None, partial
     )
     texts = [item.text for item in fresh if item.category_id is None]
     started = time.perf_counter()
@@ -431,9 +432,20 @@ def _check_and_classify(chunk, classify):
     return fresh, labels, partial
 
 
-def _store_checked(checked, lookups, result):
+def _store_checked(checked, id_header, lookups, seen, result):
     fresh, labels, partial = checked
     result.total += partial.total
+    kept_items, kept_labels, labelled = [], [], iter(labels)
+    for item in fresh:
+        label = next(labelled) if item.category_id is None else None
+        if item.external_id in seen:
+            _reject(result, item.line, id_header, _("work order number repeated in this file"), [])
+            continue
+        seen.add(item.external_id)
+        kept_items.append(item)
+        if label is not None:
+            kept_labels.append(label)
+    fresh, labels = kept_items, kept_labels
     result.rejected += partial.rejected
     room = MAX_REJECTS_KEPT - len(result.rejects)
     result.rejects.extend(partial.rejects[: max(0, room)])
@@ -493,7 +505,7 @@ def _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result) -
         if len(external_id) > 64:
             _reject(result, line, header("external_id"), _("work order number too long"), cells)
             continue
-        if external_id in seen:
+        if seen is not None and external_id in seen:
             _reject(
                 result,
                 line,
@@ -545,7 +557,8 @@ def _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result) -
         institution = lookups.institution(get("institution"), text)
         if county is None and institution is not None:
             county = lookups.county_of.get(institution.pk)
-        seen.add(external_id)
+        if seen is not None:
+            seen.add(external_id)
         hinted = lookups.categories.get(get("category_hint"))
         parsed.append(
             NewItem(
@@ -560,6 +573,7 @@ def _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result) -
                 caller_name=get("caller_name")[:60],
                 caller_phone=phone[:30],
                 batch_id=batch.pk if batch else None,
+                line=line,
             )
         )
     result.seconds["check"] += time.perf_counter() - started
