@@ -30,7 +30,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse.csgraph import maximum_flow
 
 OPTIMAL = "optimal"
 OPTIMAL_WITHOUT_BALANCE = "optimal_without_balance"
@@ -41,6 +42,13 @@ GREEDY = "greedy"
 GREEDY_WITHOUT_BALANCE = "greedy_without_balance"
 
 DEFAULT_TIME_LIMIT = 60.0
+# Column generation: the first working set holds each unit's best START_PER_CAPACITY × capacity
+# + START_PER_UNIT projects and each project's best START_PER_PROJECT units; each round adds up to
+# ENTER_PER_PROJECT improving pairs per project. Sizes only: any values give the same optimum.
+START_PER_CAPACITY = 4
+START_PER_UNIT = 8
+START_PER_PROJECT = 3
+ENTER_PER_PROJECT = 5
 # Cells of the dense (projects × units) block scored at a time: bounds memory at a few tens of MB.
 CHUNK_CELLS = 1 << 21
 
@@ -164,16 +172,14 @@ def _strings(value, path: str) -> frozenset[str]:
     return frozenset(_string(item, f"{path}[{i}]") for i, item in enumerate(value))
 
 
-def _ids(items: list[dict], name: str) -> None:
-    seen = set()
-    for i, item in enumerate(items):
-        path = f"{name}[{i}].id"
-        value = _get(item, "id", f"{name}[{i}]")
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise ValidationError(path, "must be a string or an integer")
-        if value in seen:
-            raise ValidationError(path, f"duplicate id {value!r}")
-        seen.add(value)
+def _id(raw: dict, path: str, seen: set):
+    value = _get(raw, "id", path)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValidationError(f"{path}.id", "must be a string or an integer")
+    if value in seen:
+        raise ValidationError(f"{path}.id", f"duplicate id {value!r}")
+    seen.add(value)
+    return value
 
 
 def validate(data) -> Problem:
@@ -191,17 +197,17 @@ def validate(data) -> Problem:
         raise ValidationError("units", "must be a list")
     raw_weights = _obj(_get(data, "weights", ""), "weights")
 
-    projects = []
+    projects, seen_projects = [], set()
     for i, raw in enumerate(raw_projects):
         path = f"projects[{i}]"
         raw = _obj(raw, path)
-        _get(raw, "id", path)
+        project_id = _id(raw, path, seen_projects)
         region = _get(raw, "region", path)
         if region is not None:
             region = _string(region, f"{path}.region")
         projects.append(
             Project(
-                id=raw["id"],
+                id=project_id,
                 priority=_number(_get(raw, "priority", path), f"{path}.priority"),
                 region=region,
                 capabilities=_strings(_get(raw, "capabilities", path), f"{path}.capabilities"),
@@ -210,23 +216,21 @@ def validate(data) -> Problem:
                 ),
             )
         )
-    _ids(raw_projects, "projects")
 
-    units = []
+    units, seen_units = [], set()
     for i, raw in enumerate(raw_units):
         path = f"units[{i}]"
         raw = _obj(raw, path)
-        _get(raw, "id", path)
+        unit_id = _id(raw, path, seen_units)
         units.append(
             Unit(
-                id=raw["id"],
+                id=unit_id,
                 region=_string(_get(raw, "region", path), f"{path}.region"),
                 type=_string(_get(raw, "type", path), f"{path}.type"),
                 capacity=_count(_get(raw, "capacity", path), f"{path}.capacity"),
                 capabilities=_strings(_get(raw, "capabilities", path), f"{path}.capabilities"),
             )
         )
-    _ids(raw_units, "units")
 
     weights = Weights(
         capability=_number(_get(raw_weights, "capability", "weights"), "weights.capability"),
@@ -262,6 +266,11 @@ class _Pairs:
     unit_region: np.ndarray  # int32 region index of each unit (not of each pair)
     capacity: np.ndarray  # int64 capacity of each unit
 
+    def subset(self, mask: np.ndarray) -> _Pairs:
+        return replace(
+            self, project=self.project[mask], unit=self.unit[mask], score=self.score[mask]
+        )
+
 
 def _indicator(rows: list[frozenset[str]], vocab: dict[str, int]) -> sparse.csr_array:
     """Rows × vocab 0/1 matrix: which tags each row holds."""
@@ -277,6 +286,22 @@ def _indicator(rows: list[frozenset[str]], vocab: dict[str, int]) -> sparse.csr_
     )
 
 
+def _top(group: np.ndarray, value: np.ndarray, k) -> np.ndarray:
+    """Mask of the k highest values in each group (k a number or an array indexed by group),
+    ties going to the earlier entry."""
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort((np.arange(n), -value, group))
+    g = group[order]
+    first = np.r_[True, g[1:] != g[:-1]]
+    rank = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    limit = k[g] if isinstance(k, np.ndarray) else k
+    mask = np.zeros(n, dtype=bool)
+    mask[order[rank < limit]] = True
+    return mask
+
+
 def _pairs(problem: Problem, nonpositive_per_region: int) -> _Pairs:
     """Every allowed pair with a positive score, plus the best `nonpositive_per_region` pairs of
     score ≤ 0 for each (project, region); units with no capacity are left out."""
@@ -284,7 +309,8 @@ def _pairs(problem: Problem, nonpositive_per_region: int) -> _Pairs:
     region_index = {r: i for i, r in enumerate(problem.regions)}
     n_regions = len(region_index)
     unit_region = np.fromiter((region_index[u.region] for u in units), np.int32, len(units))
-    capacity = np.fromiter((u.capacity for u in units), np.int64, len(units))
+    # capacity beyond the number of projects changes nothing, and clamping keeps it in int64
+    capacity = np.fromiter((min(u.capacity, len(projects)) for u in units), np.int64, len(units))
     empty = _Pairs(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), unit_region, capacity)
     if not projects or not units:
         return empty
@@ -320,18 +346,11 @@ def _pairs(problem: Problem, nonpositive_per_region: int) -> _Pairs:
         pi, ui = np.nonzero(ok & (s > 0))
         if nonpositive_per_region > 0:
             ni, nu = np.nonzero(ok & ~(s > 0))
-            if len(ni):
-                ns = s[ni, nu]
-                nr = unit_region[nu]
-                order = np.lexsort((nu, -ns, nr, ni))  # by project, region, best score, unit
-                ni, nu, nr = ni[order], nu[order], nr[order]
-                group = ni.astype(np.int64) * n_regions + nr
-                first = np.r_[True, group[1:] != group[:-1]]
-                starts = np.maximum.accumulate(np.where(first, np.arange(len(group)), 0))
-                keep = np.arange(len(group)) - starts < nonpositive_per_region
-                pi, ui = np.r_[pi, ni[keep]], np.r_[ui, nu[keep]]
-                order = np.lexsort((ui, pi))
-                pi, ui = pi[order], ui[order]
+            group = ni.astype(np.int64) * n_regions + unit_region[nu]
+            keep = _top(group, s[ni, nu], nonpositive_per_region)
+            pi, ui = np.r_[pi, ni[keep]], np.r_[ui, nu[keep]]
+            order = np.lexsort((ui, pi))
+            pi, ui = pi[order], ui[order]
         out_p.append((pi + start).astype(np.int32))
         out_u.append(ui.astype(np.int32))
         out_s.append(s[pi, ui])
@@ -357,6 +376,14 @@ def _plan(problem: Problem, pairs: _Pairs, chosen: np.ndarray, status: str, note
     return Plan(status, objective, assignments, unassigned, note)
 
 
+def _effective_floor(problem: Problem) -> int:
+    """The floor to enforce: 0 without regions; above the number of projects, any such floor is
+    as impossible as the next, and this one fits in int32 arrays."""
+    if not problem.regions:
+        return 0
+    return min(problem.weights.min_per_region, len(problem.projects) + 1)
+
+
 def _floor_note(problem: Problem) -> str:
     m = problem.weights.min_per_region
     return (
@@ -368,65 +395,193 @@ def _floor_note(problem: Problem) -> str:
 # --- exact solve ------------------------------------------------------------------------------
 
 
-def _milp(pairs: _Pairs, n_projects: int, floor: int, n_regions: int, time_limit: float):
-    """(scipy status, chosen pair indices or None) of max Σ score·x over the pairs."""
+def _constraints(pairs: _Pairs, n_projects: int, floor: int, n_regions: int):
+    """(A, b) with A x ≤ b over every candidate pair: one row per project (≤ 1), per unit
+    (≤ capacity) and, with a floor, per region (−Σ ≤ −floor)."""
     n = len(pairs.score)
     n_units = len(pairs.capacity)
-    use_floor = floor > 0 and n_regions > 0
-    if n == 0:
-        feasible = not use_floor
-        return (0 if feasible else 2), (np.zeros(0, np.int64) if feasible else None)
     rows = [pairs.project.astype(np.int64), n_projects + pairs.unit.astype(np.int64)]
-    lower = [np.full(n_projects, -np.inf), np.full(n_units, -np.inf)]
-    upper = [np.ones(n_projects), pairs.capacity.astype(np.float64)]
-    if use_floor:
+    data = [np.ones(n), np.ones(n)]
+    b = [np.ones(n_projects), pairs.capacity.astype(np.float64)]
+    if floor:
         rows.append(n_projects + n_units + pairs.unit_region[pairs.unit].astype(np.int64))
-        lower.append(np.full(n_regions, float(floor)))
-        upper.append(np.full(n_regions, np.inf))
-    per_column = len(rows)
+        data.append(-np.ones(n))
+        b.append(np.full(n_regions, -float(floor)))
+    per = len(rows)
     a = sparse.csc_array(
         (
-            np.ones(n * per_column),
+            np.column_stack(data).ravel(),
             np.column_stack(rows).ravel(),
-            np.arange(0, n * per_column + 1, per_column),
+            np.arange(0, n * per + 1, per),
         ),
-        shape=(sum(len(x) for x in lower), n),
+        shape=(sum(len(x) for x in b), n),
     )
-    res = milp(
-        c=-pairs.score,
-        integrality=np.ones(n, dtype=np.uint8),
-        bounds=Bounds(0, 1),
-        constraints=LinearConstraint(a, np.concatenate(lower), np.concatenate(upper)),
-        options={"time_limit": time_limit, "disp": False},
+    return a, np.concatenate(b)
+
+
+def _floor_witness(pairs: _Pairs, n_projects: int, floor: int, n_regions: int):
+    """Mask of pairs giving every region `floor` projects, or None if no plan can.
+
+    A max flow source → project (1) → unit (capacity) → region (floor) → sink, over the best
+    `floor` candidate units of each project in each region: as in the module docstring, if any
+    plan meets the floor, one using only those does.
+    """
+    n_units = len(pairs.capacity)
+    near = np.flatnonzero(
+        _top(
+            pairs.project.astype(np.int64) * n_regions + pairs.unit_region[pairs.unit],
+            pairs.score,
+            floor,
+        )
     )
-    chosen = None if res.x is None else np.flatnonzero(res.x > 0.5)
-    return res.status, chosen
+    source, first_unit = 0, 1 + n_projects
+    first_region = first_unit + n_units
+    sink = first_region + n_regions
+    tail = np.r_[
+        np.zeros(n_projects, np.int64),
+        1 + pairs.project[near],
+        first_unit + np.arange(n_units),
+        first_region + np.arange(n_regions),
+    ]
+    head = np.r_[
+        1 + np.arange(n_projects),
+        first_unit + pairs.unit[near],
+        first_region + pairs.unit_region,
+        np.full(n_regions, sink),
+    ]
+    cap = np.r_[
+        np.ones(n_projects + len(near), np.int64),
+        np.minimum(pairs.capacity, n_projects),
+        np.full(n_regions, floor),
+    ].astype(np.int32)
+    graph = sparse.csr_array((cap, (tail, head)), shape=(sink + 1, sink + 1))
+    flow = maximum_flow(graph, source, sink)
+    if flow.flow_value < floor * n_regions:
+        return None
+    used = flow.flow.tocsr()[1 + pairs.project[near], first_unit + pairs.unit[near]]
+    mask = np.zeros(len(pairs.score), dtype=bool)
+    mask[near[np.asarray(used).ravel() > 0]] = True
+    return mask
+
+
+def _optimise(pairs: _Pairs, n_projects: int, floor: int, n_regions: int, start, deadline):
+    """(chosen pair indices or None, proven optimal) for max Σ score over the candidate pairs.
+
+    Column generation, because HiGHS on a million columns takes minutes: solve the LP over a
+    working set (each unit's best projects, each project's best units, and `start`), price every
+    other pair with the LP duals, add those that would improve it, and repeat until none would.
+    The duals then bound every plan over all pairs and the LP optimum is integral (see the module
+    docstring), so a plan reaching the bound exists among the pairs of zero reduced cost; the
+    MILP is solved over those. Should it fall short of the bound, every pair whose reduced cost
+    is within the gap is added and the MILP solved again.
+    """
+    n = len(pairs.score)
+    if n == 0:
+        return np.zeros(0, np.int64), True
+    a, b = _constraints(pairs, n_projects, floor, n_regions)
+    c = -pairs.score
+    tol = 1e-7 * max(1.0, float(np.abs(pairs.score).max()))
+    work = (
+        _top(pairs.unit, pairs.score, START_PER_CAPACITY * pairs.capacity + START_PER_UNIT)
+        | _top(pairs.project, pairs.score, START_PER_PROJECT)
+        | start
+    )
+    proven = True
+    reduced = bound = None
+    while True:
+        cols = np.flatnonzero(work)
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            proven = False
+            break
+        lp = linprog(
+            c[cols],
+            A_ub=a[:, cols],
+            b_ub=b,
+            bounds=(0, None),
+            method="highs",
+            options={"time_limit": left},
+        )
+        if lp.status == 1:
+            proven = False
+            break
+        if lp.status != 0:
+            raise RuntimeError(f"HiGHS LP failed: {lp.message}")
+        reduced = c - a.T @ lp.ineqlin.marginals
+        entering = (reduced < -tol) & ~work
+        if not entering.any():
+            bound = -lp.fun
+            break
+        idx = np.flatnonzero(entering)
+        work[idx[_top(pairs.project[idx], -reduced[idx], ENTER_PER_PROJECT)]] = True
+
+    # Complementary slackness: a plan reaching the bound uses only pairs of zero reduced cost.
+    everything = work.copy()
+    if proven:
+        work &= reduced <= tol
+    chosen = None
+    while True:
+        cols = np.flatnonzero(work)
+        if not len(cols):
+            return cols, proven
+        ip = milp(
+            c[cols],
+            integrality=np.ones(len(cols), dtype=np.uint8),
+            bounds=Bounds(0, 1),
+            constraints=LinearConstraint(a[:, cols], -np.inf, b),
+            options={
+                "time_limit": max(1.0, deadline - time.perf_counter()),
+                "mip_rel_gap": 0,
+                "disp": False,
+            },
+        )
+        if ip.x is not None:
+            chosen = cols[ip.x > 0.5]
+        if ip.status == 1:
+            return chosen, False
+        if ip.status == 2 and (everything & ~work).any():  # only by rounding in the duals
+            work |= everything
+            continue
+        if ip.status != 0:
+            raise RuntimeError(f"HiGHS MILP failed: {ip.message}")
+        if not proven:
+            return chosen, False
+        gap = bound - float(pairs.score[chosen].sum())
+        # a plan using a pair left out scores at most bound − its reduced cost
+        extra = (reduced <= gap + tol) & ~work
+        if gap <= tol or not extra.any():
+            return chosen, True
+        work |= extra
 
 
 def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT) -> Plan:
-    """The exact optimum (HiGHS through scipy.optimize.milp), with the regional floor if it can
-    be met, else without it (status "optimal_without_balance", reason in `note`).
+    """The exact optimum (HiGHS LP and MILP through scipy.optimize), with the regional floor if
+    it can be met, else without it (status "optimal_without_balance", reason in `note`).
 
     If HiGHS stops at `time_limit` seconds the status is "time_limit…" and the plan is its best
     one so far, or the greedy plan if it found none. RuntimeError on any other solver failure.
     """
     started = time.perf_counter()
-    m = problem.weights.min_per_region
+    deadline = started + time_limit
     n_regions = len(problem.regions)
-    pairs = _pairs(problem, nonpositive_per_region=m)
-    remaining = max(0.1, time_limit - (time.perf_counter() - started))
-    status, chosen = _milp(pairs, len(problem.projects), m, n_regions, remaining)
+    floor = _effective_floor(problem)
+    pairs = _pairs(problem, nonpositive_per_region=floor)
+    start = np.zeros(len(pairs.score), dtype=bool)
     note = ""
-    balanced = True
-    if status == 2:  # the floor is infeasible
-        balanced = False
-        note = _floor_note(problem)
-        pairs = _pairs(problem, nonpositive_per_region=0)
-        remaining = max(0.1, time_limit - (time.perf_counter() - started))
-        status, chosen = _milp(pairs, len(problem.projects), 0, n_regions, remaining)
-    if status == 0:
+    if floor:
+        witness = _floor_witness(pairs, len(problem.projects), floor, n_regions)
+        if witness is None:
+            note = _floor_note(problem)
+            floor = 0
+            pairs = pairs.subset(pairs.score > 0)
+            start = np.zeros(len(pairs.score), dtype=bool)
+        else:
+            start = witness
+    balanced = not note
+    chosen, proven = _optimise(pairs, len(problem.projects), floor, n_regions, start, deadline)
+    if proven:
         plan = _plan(problem, pairs, chosen, OPTIMAL if balanced else OPTIMAL_WITHOUT_BALANCE, note)
-    elif status == 1:
+    else:
         label = TIME_LIMIT if balanced else TIME_LIMIT_WITHOUT_BALANCE
         stop = f"the solver stopped at its {time_limit:g} s time limit"
         if chosen is None:
@@ -436,8 +591,6 @@ def solve(problem: Problem, *, time_limit: float = DEFAULT_TIME_LIMIT) -> Plan:
         else:
             note = "; ".join(filter(None, [note, f"{stop}: best plan found, not proven optimal"]))
             plan = _plan(problem, pairs, chosen, label, note)
-    else:
-        raise RuntimeError(f"HiGHS failed with scipy.optimize.milp status {status}")
     return replace(plan, seconds=time.perf_counter() - started)
 
 
@@ -449,18 +602,18 @@ def greedy(problem: Problem) -> Plan:
     into regions still short), then takes positive pairs by score while projects and capacity
     last. If that cannot meet the floor it runs again without it ("greedy_without_balance")."""
     started = time.perf_counter()
-    m = problem.weights.min_per_region
+    m = _effective_floor(problem)
     pairs = _pairs(problem, nonpositive_per_region=m)
     order = np.lexsort((pairs.unit, pairs.project, -pairs.score))
     regions = len(problem.regions)
     plan = None
-    if m > 0 and regions:
+    if m:
         chosen = _greedy_pass(pairs, order, len(problem.projects), floor=m, n_regions=regions)
         if chosen is not None:
             plan = _plan(problem, pairs, chosen, GREEDY, "")
     if plan is None:
         chosen = _greedy_pass(pairs, order, len(problem.projects), floor=0, n_regions=regions)
-        status = GREEDY if m == 0 or not regions else GREEDY_WITHOUT_BALANCE
+        status = GREEDY if not m else GREEDY_WITHOUT_BALANCE
         note = _floor_note(problem) if status == GREEDY_WITHOUT_BALANCE else ""
         plan = _plan(problem, pairs, chosen, status, note)
     return replace(plan, seconds=time.perf_counter() - started)
