@@ -66,7 +66,7 @@ def heatmap(queryset, axis: str = "county", top_institutions: int = 30) -> dict:
         rows = (
             queryset.annotate(m=TruncMonth("received_at"))
             .values("m", "category_id")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         )
         keys = sorted({r["m"] for r in rows if r["m"]})
@@ -82,7 +82,7 @@ def heatmap(queryset, axis: str = "county", top_institutions: int = 30) -> dict:
         rows = list(
             queryset.exclude(**{field: None})
             .values(field, "category_id")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         )
         totals: dict[int, int] = {}
