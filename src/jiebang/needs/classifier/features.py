@@ -89,7 +89,7 @@ class CharNgramTfidf(BaseEstimator, TransformerMixin):
         if self.sublinear_tf:
             np.log(matrix.data, out=matrix.data)
             matrix.data += 1
-        matrix = matrix @ sp.diags(self.idf_)
+        matrix.data *= self.idf_[matrix.indices]
         return normalize(matrix, norm="l2", copy=False)
 
     def __getstate__(self):
