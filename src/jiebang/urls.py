@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("jiebang.core.urls")),
     path("orgs/", include("jiebang.orgs.urls")),
     path("needs/", include("jiebang.needs.urls")),
+    path("projects/", include("jiebang.projects.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "jiebang.projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        from jiebang.core.navigation import Entry, add_entries
+
+        add_entries(
+            "publish",
+            [
+                Entry(
+                    _("Projects"), "projects:project-list", "projects.view_project_list", "kanban"
+                ),
+                Entry(_("Lists"), "projects:list-index", "projects.view_project_list", "megaphone"),
+                Entry(
+                    _("New project"),
+                    "projects:project-create",
+                    "projects.manage_projects",
+                    "plus-square",
+                ),
+            ],
+        )

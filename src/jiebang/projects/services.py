@@ -1,12 +1,46 @@
-"""Changes to projects. For now: a selected or upgraded proposal becomes a project."""
+"""Changes to projects: a selected or upgraded proposal becomes a project; the city admin
+defines projects with their three elements and publishes them in lists (发榜)."""
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from jiebang.core.errors import DomainError
 from jiebang.core.permissions import require_perm
 from jiebang.needs import services as needs_services
 from jiebang.needs.models import Proposal
 
-from .models import Project
+from .models import Dimension, Indicator, Milestone, Project, ProjectList, StatusChange
+
+DIMENSIONS = [
+    "流程优化",
+    "能力提升",
+    "基层创新",
+    "医防融合",
+    "中医药传承",
+    "一老一小",
+    "数智赋能",
+    "人才队伍",
+    "法治与行风",
+]
+
+# Fields of Project that create_project / update_project accept.
+PROJECT_FIELDS = {
+    "title",
+    "description",
+    "is_key",
+    "dimension",
+    "implementing_unit",
+    "coverage_types",
+    "start_date",
+    "end_date",
+    "priority",
+    "capabilities",
+    "eligible_types",
+    "region",
+    "channel",
+    "project_list",
+}
 
 
 def next_code(year: int) -> str:
@@ -50,3 +84,181 @@ def upgrade_reserve_proposal(proposal: Proposal, *, acting_user, note="") -> Pro
     """Re-evaluation upgrades a reserve proposal to a key project (重点项目)."""
     proposal = needs_services.mark_upgraded(proposal, acting_user=acting_user, note=note)
     return _create(proposal, acting_user=acting_user, is_key=True)
+
+
+def ensure_dimensions() -> list[Dimension]:
+    """The nine reform dimensions (改革维度), created if missing; admin changes are kept."""
+    return [
+        Dimension.objects.get_or_create(name=name, defaults={"order": i})[0]
+        for i, name in enumerate(DIMENSIONS, start=1)
+    ]
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - PROJECT_FIELDS - {"coverage_regions"}
+    if unknown:
+        raise ValueError(f"unknown project fields: {sorted(unknown)}")
+    start, end = fields.get("start_date"), fields.get("end_date")
+    if start and end and end < start:
+        raise DomainError(_("The end date must not be before the start date."))
+
+
+def _require_draft(project: Project) -> None:
+    if project.status != Project.Status.DRAFT:
+        raise DomainError(_("Only a draft project can be changed."))
+
+
+@transaction.atomic
+def create_project(*, acting_user, **fields) -> Project:
+    """The city admin defines a project (draft). PermissionDenied for anyone else."""
+    require_perm(acting_user, "projects.manage_projects")
+    _check_fields(fields)
+    regions = fields.pop("coverage_regions", None)
+    project = Project(code=next_code(timezone.localdate().year), created_by=acting_user, **fields)
+    project._history_user = acting_user
+    project.save()
+    if regions is not None:
+        project.coverage_regions.set(regions)
+    return project
+
+
+@transaction.atomic
+def update_project(project: Project, *, acting_user, **fields) -> Project:
+    """The city admin edits a draft project. DomainError once it is published."""
+    require_perm(acting_user, "projects.manage_projects", project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _require_draft(project)
+    _check_fields(fields)
+    regions = fields.pop("coverage_regions", None)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project._history_user = acting_user
+    project.save(update_fields=list(fields) or None)
+    if regions is not None:
+        project.coverage_regions.set(regions)
+    return project
+
+
+@transaction.atomic
+def add_indicator(project: Project, *, acting_user, **fields) -> Indicator:
+    """Add a quantified indicator to a draft project (city admin)."""
+    require_perm(acting_user, "projects.manage_projects", project)
+    _require_draft(project)
+    indicator = Indicator(project=project, **fields)
+    indicator._history_user = acting_user
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def remove_indicator(indicator: Indicator, *, acting_user) -> None:
+    require_perm(acting_user, "projects.manage_projects", indicator.project)
+    _require_draft(indicator.project)
+    indicator._history_user = acting_user
+    indicator.delete()
+
+
+@transaction.atomic
+def add_milestone(project: Project, *, acting_user, title: str, due_date) -> Milestone:
+    """Add a milestone to a draft project's timeline (city admin)."""
+    require_perm(acting_user, "projects.manage_projects", project)
+    _require_draft(project)
+    milestone = Milestone(project=project, title=title, due_date=due_date)
+    milestone._history_user = acting_user
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def remove_milestone(milestone: Milestone, *, acting_user) -> None:
+    require_perm(acting_user, "projects.manage_projects", milestone.project)
+    _require_draft(milestone.project)
+    milestone._history_user = acting_user
+    milestone.delete()
+
+
+@transaction.atomic
+def create_list(*, acting_user, name: str, round_number: int = 1, **guide) -> ProjectList:
+    """The city admin opens a new list (榜单) in draft, optionally with its guide."""
+    require_perm(acting_user, "projects.manage_projects")
+    project_list = ProjectList(
+        name=name, round_number=round_number, created_by=acting_user, **guide
+    )
+    project_list._history_user = acting_user
+    project_list.save()
+    return project_list
+
+
+@transaction.atomic
+def update_guide(project_list: ProjectList, *, acting_user, **guide) -> ProjectList:
+    """The city admin edits a list's name and application guide (申报指南)."""
+    require_perm(acting_user, "projects.manage_projects", project_list)
+    for name, value in guide.items():
+        setattr(project_list, name, value)
+    project_list._history_user = acting_user
+    project_list.save(update_fields=list(guide) or None)
+    return project_list
+
+
+@transaction.atomic
+def add_projects_to_list(project_list: ProjectList, projects, *, acting_user) -> int:
+    """Put draft projects on a list; DomainError for a project that is no longer a draft."""
+    require_perm(acting_user, "projects.manage_projects", project_list)
+    count = 0
+    for project in projects:
+        _require_draft(project)
+        project.project_list = project_list
+        project._history_user = acting_user
+        project.save(update_fields=["project_list"])
+        count += 1
+    return count
+
+
+def publication_problems(project: Project) -> list[str]:
+    """Why a project cannot be published yet: the three elements and a timeline are needed."""
+    problems = []
+    if project.implementing_unit_id is None and project.channel != Project.Channel.OPEN:
+        problems.append(_("a directed project needs an implementing unit"))
+    if not project.indicators.exists():
+        problems.append(_("at least one quantified indicator is needed"))
+    if not (project.start_date and project.end_date) and not project.milestones.exists():
+        problems.append(_("a timeline (start and end dates or milestones) is needed"))
+    return problems
+
+
+@transaction.atomic
+def publish_list(project_list: ProjectList, *, acting_user) -> ProjectList:
+    """发榜: the city admin publishes a list; its draft projects become published.
+
+    DomainError if the list is already published, has no draft project, or one of them lacks
+    an implementing unit (unless open for application), an indicator or a timeline.
+    """
+    require_perm(acting_user, "projects.manage_projects", project_list)
+    project_list = ProjectList.objects.select_for_update().get(pk=project_list.pk)
+    if project_list.status == ProjectList.Status.PUBLISHED:
+        raise DomainError(_("This list is already published."))
+    drafts = list(project_list.projects.filter(status=Project.Status.DRAFT))
+    if not drafts:
+        raise DomainError(_("The list has no draft project to publish."))
+    for project in drafts:
+        problems = publication_problems(project)
+        if problems:
+            raise DomainError(
+                _("%(project)s cannot be published: %(problems)s.")
+                % {"project": project, "problems": "; ".join(problems)}
+            )
+    for project in drafts:
+        project.move_to(Project.Status.PUBLISHED, by=acting_user)
+    project_list.status = ProjectList.Status.PUBLISHED
+    project_list.published_at = timezone.now()
+    project_list._history_user = acting_user
+    project_list.save(update_fields=["status", "published_at"])
+    return project_list
+
+
+@transaction.atomic
+def withdraw_project(project: Project, *, acting_user, reason: str) -> StatusChange:
+    """The city admin withdraws a project (draft, published, claimed or assigned)."""
+    require_perm(acting_user, "projects.manage_projects", project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    return project.move_to(Project.Status.WITHDRAWN, by=acting_user, reason=reason)

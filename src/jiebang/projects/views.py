@@ -1,0 +1,195 @@
+"""Stage 2 pages: projects with their three elements, the lists (榜单) and their guides."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiebang.core.errors import DomainError
+from jiebang.core.history import object_history
+from jiebang.core.permissions import require_perm
+from jiebang.core.scoping import get_visible_or_404
+
+from . import services
+from .forms import (
+    AddProjectsForm,
+    GuideForm,
+    IndicatorFormSet,
+    MilestoneFormSet,
+    ProjectFilterForm,
+    ProjectForm,
+    ProjectListForm,
+    WithdrawForm,
+)
+from .models import Dimension, Project, ProjectList
+
+
+def project_list(request):
+    require_perm(request.user, "projects.view_project_list")
+    form = ProjectFilterForm(request.GET or None)
+    projects = form.filter(
+        Project.objects.visible_to(request.user)
+        .select_related("dimension", "implementing_unit", "region", "project_list")
+        .order_by("-created_at", "-pk")
+    )
+    context = {
+        "form": form,
+        "page": Paginator(projects, 50).get_page(request.GET.get("page")),
+        "can_manage": request.user.has_perm("projects.manage_projects"),
+    }
+    return render(request, "projects/project_list.html", context)
+
+
+def project_detail(request, pk):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    context = {
+        "project": project,
+        "indicators": project.indicators.all(),
+        "milestones": project.milestones.all(),
+        "status_changes": project.status_changes.select_related("changed_by"),
+        "coverage_regions": project.coverage_regions.all(),
+        "can_manage": request.user.has_perm("projects.manage_projects", project),
+        "withdraw_form": WithdrawForm(),
+        "history": object_history(project),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+def _save_project(request, project, form, indicators, milestones):
+    """Create or update the project with the new indicators and milestones, in one go."""
+    data = form.cleaned_data
+    fields = {name: data[name] for name in form.Meta.fields}
+    with transaction.atomic():
+        if project is None:
+            project = services.create_project(acting_user=request.user, **fields)
+        else:
+            project = services.update_project(project, acting_user=request.user, **fields)
+        for row in indicators.cleaned_data:
+            if row:
+                services.add_indicator(project, acting_user=request.user, **row)
+        for row in milestones.cleaned_data:
+            if row:
+                services.add_milestone(project, acting_user=request.user, **row)
+    return project
+
+
+def _project_form(request, project=None):
+    require_perm(request.user, "projects.manage_projects", project)
+    if not Dimension.objects.exists():
+        services.ensure_dimensions()
+    data = request.POST if request.method == "POST" else None
+    form = ProjectForm(data, instance=project)
+    indicators = IndicatorFormSet(data, prefix="indicators")
+    milestones = MilestoneFormSet(data, prefix="milestones")
+    if data is not None and all(f.is_valid() for f in (form, indicators, milestones)):
+        try:
+            project = _save_project(request, project, form, indicators, milestones)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect(project)
+    context = {"form": form, "indicators": indicators, "milestones": milestones}
+    return render(request, "projects/project_form.html", {"project": project, **context})
+
+
+def project_create(request):
+    return _project_form(request)
+
+
+def project_edit(request, pk):
+    return _project_form(request, get_visible_or_404(Project, request.user, pk=pk))
+
+
+def _act(request, project, perform, message):
+    try:
+        perform()
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, message)
+    return redirect(project)
+
+
+@require_POST
+def indicator_remove(request, pk, indicator_pk):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    indicator = get_object_or_404(project.indicators, pk=indicator_pk)
+    remove = lambda: services.remove_indicator(indicator, acting_user=request.user)  # noqa: E731
+    return _act(request, project, remove, _("The indicator was removed."))
+
+
+@require_POST
+def milestone_remove(request, pk, milestone_pk):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    milestone = get_object_or_404(project.milestones, pk=milestone_pk)
+    remove = lambda: services.remove_milestone(milestone, acting_user=request.user)  # noqa: E731
+    return _act(request, project, remove, _("The milestone was removed."))
+
+
+@require_POST
+def project_withdraw(request, pk):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    require_perm(request.user, "projects.manage_projects", project)
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    withdraw = lambda: services.withdraw_project(  # noqa: E731
+        project, acting_user=request.user, reason=reason
+    )
+    return _act(request, project, withdraw, _("The project was withdrawn."))
+
+
+def list_index(request):
+    require_perm(request.user, "projects.view_project_list")
+    can_manage = request.user.has_perm("projects.manage_projects")
+    form = ProjectListForm(request.POST or None)
+    if request.method == "POST":
+        require_perm(request.user, "projects.manage_projects")
+        if form.is_valid():
+            project_list = services.create_list(acting_user=request.user, **form.cleaned_data)
+            return redirect(project_list)
+    lists = ProjectList.objects.visible_to(request.user).prefetch_related("projects")
+    context = {"lists": lists, "form": form, "can_manage": can_manage}
+    return render(request, "projects/list_index.html", context)
+
+
+def list_detail(request, pk):
+    project_list = get_visible_or_404(ProjectList, request.user, pk=pk)
+    can_manage = request.user.has_perm("projects.manage_projects", project_list)
+    form = AddProjectsForm(request.POST or None)
+    if request.method == "POST":
+        require_perm(request.user, "projects.manage_projects", project_list)
+        if form.is_valid():
+            services.add_projects_to_list(
+                project_list, form.cleaned_data["projects"], acting_user=request.user
+            )
+            return redirect(project_list)
+    projects = project_list.projects.visible_to(request.user).select_related(
+        "dimension", "implementing_unit"
+    )
+    context = {"project_list": project_list, "projects": projects, "form": form}
+    return render(request, "projects/list_detail.html", {**context, "can_manage": can_manage})
+
+
+@require_POST
+def list_publish(request, pk):
+    project_list = get_visible_or_404(ProjectList, request.user, pk=pk)
+    require_perm(request.user, "projects.manage_projects", project_list)
+    publish = lambda: services.publish_list(project_list, acting_user=request.user)  # noqa: E731
+    return _act(request, project_list, publish, _("The list was published."))
+
+
+def list_guide(request, pk):
+    project_list = get_visible_or_404(ProjectList, request.user, pk=pk)
+    can_manage = request.user.has_perm("projects.manage_projects", project_list)
+    form = GuideForm(request.POST or None, instance=project_list)
+    if request.method == "POST":
+        require_perm(request.user, "projects.manage_projects", project_list)
+        if form.is_valid():
+            services.update_guide(project_list, acting_user=request.user, **form.cleaned_data)
+            messages.success(request, _("The application guide was saved."))
+            return redirect("projects:list-guide", pk=project_list.pk)
+    context = {"project_list": project_list, "form": form, "can_manage": can_manage}
+    return render(request, "projects/list_guide.html", context)

@@ -1,0 +1,283 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from jiebang.core.errors import DomainError
+from jiebang.orgs.models import Region
+from jiebang.projects import services
+from jiebang.projects.models import Dimension, Project, ProjectList, StatusChange
+
+S = Project.Status
+
+
+@pytest.fixture
+def dimension(db):
+    services.ensure_dimensions()
+    return Dimension.objects.get(name="流程优化")
+
+
+@pytest.fixture
+def make_project(city_admin, dimension):
+    def _make(*, unit=None, complete=True, **fields):
+        fields.setdefault("channel", Project.Channel.DIRECTED if unit else Project.Channel.OPEN)
+        project = services.create_project(
+            acting_user=city_admin,
+            title=fields.pop("title", "预住院"),
+            dimension=dimension,
+            implementing_unit=unit,
+            **fields,
+        )
+        if complete:
+            services.add_indicator(
+                project,
+                acting_user=city_admin,
+                name="术前等待时间",
+                unit="天",
+                baseline=5,
+                target=2,
+                direction="down",
+            )
+            services.add_milestone(
+                project, acting_user=city_admin, title="试点", due_date=datetime.date(2027, 3, 1)
+            )
+        return project
+
+    return _make
+
+
+def _published(make_project, city_admin, **kwargs):
+    project = make_project(**kwargs)
+    project_list = services.create_list(acting_user=city_admin, name="第一批")
+    services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+    services.publish_list(project_list, acting_user=city_admin)
+    project.refresh_from_db()
+    return project
+
+
+def test_ensure_dimensions_is_idempotent(db):
+    services.ensure_dimensions()
+    services.ensure_dimensions()
+    assert Dimension.objects.count() == 9
+    assert list(Dimension.objects.values_list("name", flat=True))[-1] == "法治与行风"
+
+
+def test_legal_moves_write_status_changes(make_project, city_admin, guanxian_institution):
+    project = make_project(unit=guanxian_institution)
+    for status in (S.PUBLISHED, S.ASSIGNED, S.CONTRACTED, S.IN_PROGRESS, S.COMPLETED):
+        project.move_to(status, by=city_admin)
+    project.move_to(S.EVALUATED, by=city_admin, reason="验收通过")
+    project.refresh_from_db()
+    assert project.status == S.EVALUATED
+    changes = list(StatusChange.objects.filter(project=project).order_by("pk"))
+    assert [(c.from_status, c.to_status) for c in changes[:2]] == [
+        (S.DRAFT, S.PUBLISHED),
+        (S.PUBLISHED, S.ASSIGNED),
+    ]
+    assert changes[-1].reason == "验收通过" and changes[-1].changed_by == city_admin
+
+
+@pytest.mark.parametrize(
+    ("path", "illegal"),
+    [
+        ((), S.CLAIMED),
+        ((), S.COMPLETED),
+        ((S.PUBLISHED,), S.CONTRACTED),
+        ((S.PUBLISHED, S.CLAIMED, S.CONTRACTED), S.WITHDRAWN),
+        ((S.WITHDRAWN,), S.PUBLISHED),
+    ],
+)
+def test_illegal_moves_raise(make_project, city_admin, path, illegal):
+    project = make_project()
+    for status in path:
+        project.move_to(status, by=city_admin)
+    before = StatusChange.objects.count()
+    with pytest.raises(DomainError):
+        project.move_to(illegal, by=city_admin)
+    assert StatusChange.objects.count() == before
+
+
+def test_withdraw_from_claimed(make_project, city_admin):
+    project = _published(make_project, city_admin)
+    project.move_to(S.CLAIMED, by=city_admin)
+    change = services.withdraw_project(project, acting_user=city_admin, reason="重复")
+    assert change.to_status == S.WITHDRAWN and change.reason == "重复"
+
+
+def test_publish_list_publishes_its_drafts(make_project, city_admin, guanxian_institution):
+    directed = make_project(unit=guanxian_institution)
+    open_call = make_project(title="疼痛综合管理")
+    project_list = services.create_list(acting_user=city_admin, name="第一批", round_number=1)
+    services.add_projects_to_list(project_list, [directed, open_call], acting_user=city_admin)
+    services.publish_list(project_list, acting_user=city_admin)
+    project_list.refresh_from_db()
+    assert project_list.status == ProjectList.Status.PUBLISHED
+    assert project_list.published_at is not None
+    assert set(project_list.projects.values_list("status", flat=True)) == {S.PUBLISHED}
+    with pytest.raises(DomainError):
+        services.publish_list(project_list, acting_user=city_admin)
+
+
+@pytest.mark.parametrize("missing", ["unit", "indicator", "timeline"])
+def test_publish_list_requires_three_elements(make_project, city_admin, dimension, missing):
+    project = services.create_project(
+        acting_user=city_admin,
+        title="DRG 付费改革",
+        dimension=dimension,
+        channel=Project.Channel.DIRECTED if missing == "unit" else Project.Channel.OPEN,
+    )
+    if missing != "indicator":
+        services.add_indicator(
+            project, acting_user=city_admin, name="结算率", baseline=60, target=90
+        )
+    if missing != "timeline":
+        services.update_project(
+            project,
+            acting_user=city_admin,
+            start_date=datetime.date(2027, 1, 1),
+            end_date=datetime.date(2027, 12, 31),
+        )
+    project_list = services.create_list(acting_user=city_admin, name="第二批")
+    services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+    with pytest.raises(DomainError):
+        services.publish_list(project_list, acting_user=city_admin)
+    project.refresh_from_db()
+    assert project.status == S.DRAFT
+    assert ProjectList.objects.get(pk=project_list.pk).status == ProjectList.Status.DRAFT
+
+
+def test_only_city_admin_manages(make_project, task_force):
+    with pytest.raises(PermissionDenied):
+        services.create_project(acting_user=task_force, title="x")
+    with pytest.raises(PermissionDenied):
+        services.withdraw_project(make_project(), acting_user=task_force, reason="")
+
+
+def test_unit_sees_published_not_drafts(make_project, city_admin, donge_unit):
+    draft = make_project(title="草稿项目")
+    published = _published(make_project, city_admin, title="已发榜项目")
+    own = make_project(title="本单位项目", unit=donge_unit.institution)
+    visible = set(Project.objects.visible_to(donge_unit))
+    assert published in visible and own in visible and draft not in visible
+
+
+def test_other_county_bureau_gets_404_on_draft(
+    login, make_project, guanxian_institution, shenxian_bureau, guanxian_bureau
+):
+    project = make_project(unit=guanxian_institution)
+    assert login(shenxian_bureau).get(project.get_absolute_url()).status_code == 404
+    assert login(guanxian_bureau).get(project.get_absolute_url()).status_code == 200
+
+
+def test_county_bureau_sees_by_region(make_project, shenxian_bureau, guanxian_bureau):
+    shenxian = Region.objects.get(name="莘县")
+    project = make_project(region=shenxian)
+    assert project in Project.objects.visible_to(shenxian_bureau)
+    assert project not in Project.objects.visible_to(guanxian_bureau)
+
+
+def test_project_list_page_filters_and_scopes(
+    login, make_project, city_admin, donge_unit, django_assert_max_num_queries
+):
+    published = _published(make_project, city_admin, title="已发榜项目")
+    make_project(title="草稿项目")
+    client = login(donge_unit)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("projects:project-list"), {"status": "published"})
+    assert response.status_code == 200
+    assert published.title in response.text and "草稿项目" not in response.text
+
+
+def test_admin_creates_project_with_indicators_through_form(
+    login, city_admin, dimension, guanxian_institution
+):
+    shenxian = Region.objects.get(name="莘县")
+    data = {
+        "title": "乡村医生县招乡聘村用",
+        "dimension": dimension.pk,
+        "channel": "directed",
+        "implementing_unit": guanxian_institution.pk,
+        "coverage_regions": [shenxian.pk],
+        "coverage_types": ["village_clinic"],
+        "start_date": "2027-01-01",
+        "end_date": "2027-12-31",
+        "priority": 4,
+        "capabilities": "人才，基层",
+        "indicators-TOTAL_FORMS": 3,
+        "indicators-INITIAL_FORMS": 0,
+        "indicators-0-name": "村医到岗率",
+        "indicators-0-unit": "%",
+        "indicators-0-baseline": "70",
+        "indicators-0-target": "95",
+        "indicators-0-direction": "up",
+        "indicators-0-frequency": "quarterly",
+        "milestones-TOTAL_FORMS": 3,
+        "milestones-INITIAL_FORMS": 0,
+        "milestones-0-title": "招聘完成",
+        "milestones-0-due_date": "2027-06-30",
+    }
+    client = login(city_admin)
+    response = client.post(reverse("projects:project-create"), data)
+    assert response.status_code == 302
+    project = Project.objects.get(title="乡村医生县招乡聘村用")
+    assert project.status == S.DRAFT and project.created_by == city_admin
+    assert project.capabilities == ["人才", "基层"]
+    assert list(project.coverage_regions.all()) == [shenxian]
+    assert project.indicators.get().target == 95
+    assert project.milestones.get().title == "招聘完成"
+    page = client.get(project.get_absolute_url())
+    assert "村医到岗率" in page.text
+
+
+def test_form_page_is_403_for_task_force(login, task_force, dimension):
+    assert login(task_force).get(reverse("projects:project-create")).status_code == 403
+
+
+def test_only_city_admin_may_publish(login, make_project, city_admin, task_force):
+    project = make_project()
+    project_list = services.create_list(acting_user=city_admin, name="第一批")
+    services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+    url = reverse("projects:list-publish", args=[project_list.pk])
+    assert login(task_force).post(url).status_code == 403
+    project.refresh_from_db()
+    assert project.status == S.DRAFT
+    assert login(city_admin).post(url).status_code == 302
+    project.refresh_from_db()
+    assert project.status == S.PUBLISHED
+
+
+def test_unit_reads_guide_of_published_list_only(login, make_project, city_admin, donge_unit):
+    project_list = services.create_list(
+        acting_user=city_admin, name="第一批", guide_contact="0635-1234567"
+    )
+    guide_url = reverse("projects:list-guide", args=[project_list.pk])
+    client = login(donge_unit)
+    assert client.get(guide_url).status_code == 404
+    services.add_projects_to_list(project_list, [make_project()], acting_user=city_admin)
+    services.publish_list(project_list, acting_user=city_admin)
+    response = client.get(guide_url)
+    assert response.status_code == 200 and "0635-1234567" in response.text
+    assert client.post(guide_url, {"name": "x"}).status_code == 403
+
+
+def test_admin_edits_guide(login, city_admin):
+    project_list = services.create_list(acting_user=city_admin, name="第一批")
+    url = reverse("projects:list-guide", args=[project_list.pk])
+    data = {"name": "第一批", "guide_process": "网上申报", "guide_contact": "卫健委"}
+    assert login(city_admin).post(url, data).status_code == 302
+    project_list.refresh_from_db()
+    assert project_list.guide_process == "网上申报"
+
+
+def test_pages_render(login, make_project, city_admin):
+    project = _published(make_project, city_admin)
+    client = login(city_admin)
+    for url in (
+        reverse("projects:list-index"),
+        project.project_list.get_absolute_url(),
+        project.get_absolute_url(),
+        reverse("projects:project-create"),
+        reverse("projects:project-list"),
+    ):
+        assert client.get(url).status_code == 200, url
