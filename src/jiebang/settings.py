@@ -202,7 +202,11 @@ LOGGING = {
 }
 
 # `jiebang demo` runs these loaders in order; each app appends its own.
-JIEBANG_DEMO_LOADERS = ["jiebang.orgs.demo.load", "jiebang.needs.demo.load"]
+JIEBANG_DEMO_LOADERS = [
+    "jiebang.orgs.demo.load",
+    "jiebang.needs.demo.load",
+    "jiebang.projects.demo.load",
+]
 
 # Stage 1: items the classifier is less sure of than this land in the review queue.
 NEEDS_REVIEW_THRESHOLD = float(os.environ.get("NEEDS_REVIEW_THRESHOLD", 0.6))
