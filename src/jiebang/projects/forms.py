@@ -109,7 +109,10 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3)
 class ProjectFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     dimension = forms.ModelChoiceField(
-        label=_("reform dimension"), queryset=Dimension.objects.all(), required=False
+        label=_("reform dimension"),
+        queryset=Dimension.objects.all(),
+        required=False,
+        empty_label="—",
     )
     channel = forms.ChoiceField(
         label=_("channel"), choices=[("", "—"), *Project.Channel.choices], required=False
@@ -121,6 +124,7 @@ class ProjectFilterForm(BootstrapMixin, forms.Form):
         label=_("County"),
         queryset=Region.objects.filter(kind__in=Region.COUNTY_LEVEL),
         required=False,
+        empty_label="—",
     )
 
     def filter(self, projects):
