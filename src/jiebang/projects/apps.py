@@ -24,3 +24,7 @@ class ProjectsConfig(AppConfig):
                 ),
             ],
         )
+        add_entries(
+            "compete",
+            [Entry(_("Claims"), "projects:claim-list", "projects.view_claims", "hand-index")],
+        )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiebang.orgs.models import Institution, Region
 
-from .models import Dimension, Indicator, Project, ProjectList
+from .models import Dimension, Indicator, Project, ProjectList, validate_claim_attachment
 
 KIND_CHOICES = Institution.Kind.choices
 
@@ -172,3 +172,25 @@ class AddProjectsForm(forms.Form):
 
 class WithdrawForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClaimForm(BootstrapMixin, forms.Form):
+    plan = forms.CharField(label=_("implementation plan"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachment = forms.FileField(
+        label=_("attachment"),
+        required=False,
+        validators=[validate_claim_attachment],
+        help_text=_("PDF, Word, Excel, JPG or PNG, up to 10 MB."),
+    )
+
+
+class EndorseForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(
+        label=_("county note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

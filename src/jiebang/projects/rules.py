@@ -2,7 +2,8 @@
 
 import rules
 
-from jiebang.core.rules import is_city_admin
+from jiebang.core.rules import is_city_admin, is_city_staff, is_county_bureau, is_unit
+from jiebang.core.scoping import user_scope
 
 
 @rules.predicate
@@ -12,3 +13,30 @@ def is_authenticated(user):
 
 rules.add_perm("projects.view_project_list", is_authenticated)
 rules.add_perm("projects.manage_projects", is_city_admin)
+
+
+@rules.predicate
+def has_institution(user):
+    return user.institution_id is not None
+
+
+@rules.predicate
+def is_claimant(user, claim):
+    """The user works in the unit that made the claim."""
+    return claim is not None and claim.claimant_unit_id == user.institution_id
+
+
+@rules.predicate
+def is_claimant_county(user, claim):
+    """The user's county contains the claimant unit (the county bureau that endorses)."""
+    path = user_scope(user).region_path
+    return bool(path) and claim is not None and claim.claimant_unit.region.path.startswith(path)
+
+
+rules.add_perm(
+    "projects.view_claims", is_city_staff | is_county_bureau | (is_unit & has_institution)
+)
+rules.add_perm("projects.claim_project", is_unit & has_institution)
+rules.add_perm("projects.endorse_claim", is_county_bureau & is_claimant_county)
+rules.add_perm("projects.decide_claim", is_city_admin)
+rules.add_perm("projects.withdraw_claim", is_unit & is_claimant)

@@ -1,6 +1,7 @@
 """Changes to projects: a selected or upgraded proposal becomes a project; the city admin
 defines projects with their three elements and publishes them in lists (发榜)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +11,16 @@ from jiebang.core.permissions import require_perm
 from jiebang.needs import services as needs_services
 from jiebang.needs.models import Proposal
 
-from .models import Dimension, Indicator, Milestone, Project, ProjectList, StatusChange
+from .models import (
+    Claim,
+    Dimension,
+    Indicator,
+    Milestone,
+    Project,
+    ProjectList,
+    StatusChange,
+    validate_claim_attachment,
+)
 
 DIMENSIONS = [
     "流程优化",
@@ -262,3 +272,117 @@ def withdraw_project(project: Project, *, acting_user, reason: str) -> StatusCha
     require_perm(acting_user, "projects.manage_projects", project)
     project = Project.objects.select_for_update().get(pk=project.pk)
     return project.move_to(Project.Status.WITHDRAWN, by=acting_user, reason=reason)
+
+
+# 点单: a unit claims a published open project; its county endorses; the city admin decides.
+
+
+@transaction.atomic
+def claim_project(project: Project, *, acting_user, plan: str, attachment=None) -> Claim:
+    """点单: the acting unit user claims a published open (申报) project for its institution.
+
+    PermissionDenied unless a unit user; DomainError if the project is not published, is a
+    directed (委托) project, excludes the unit's type, or the unit already has an open claim.
+    """
+    require_perm(acting_user, "projects.claim_project", project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    unit = acting_user.institution
+    if project.status != Project.Status.PUBLISHED:
+        raise DomainError(_("Only a published project can be claimed."))
+    if project.channel != Project.Channel.OPEN:
+        raise DomainError(_("A directed project cannot be claimed; it is commissioned."))
+    if project.eligible_types and unit.kind not in project.eligible_types:
+        raise DomainError(_("Your institution is not of a type eligible for this project."))
+    if project.claims.open().filter(claimant_unit=unit).exists():
+        raise DomainError(_("Your institution already has an open claim on this project."))
+    if attachment:
+        try:
+            validate_claim_attachment(attachment)
+        except ValidationError as e:
+            raise DomainError(e.messages[0]) from e
+    claim = Claim(
+        project=project,
+        claimant_unit=unit,
+        plan=plan,
+        attachment=attachment or "",
+        created_by=acting_user,
+    )
+    claim._history_user = acting_user
+    claim.save()
+    return claim
+
+
+def _locked(claim: Claim) -> Claim:
+    return Claim.objects.select_for_update().select_related("claimant_unit").get(pk=claim.pk)
+
+
+@transaction.atomic
+def endorse_claim(claim: Claim, *, acting_user, note: str = "") -> Claim:
+    """县级推荐: the bureau of the claimant's county endorses a submitted claim."""
+    require_perm(acting_user, "projects.endorse_claim", claim)
+    claim = _locked(claim)
+    if claim.status != Claim.Status.SUBMITTED:
+        raise DomainError(_("Only a submitted claim can be endorsed."))
+    claim.move_to(Claim.Status.ENDORSED, by=acting_user)
+    claim.county_note = note
+    claim.endorsed_by = acting_user
+    claim.endorsed_at = timezone.now()
+    claim.save(update_fields=["status", "county_note", "endorsed_by", "endorsed_at", "updated_at"])
+    return claim
+
+
+def _decide(claim: Claim, status, *, acting_user, reason: str) -> None:
+    claim.move_to(status, by=acting_user)
+    claim.decision_reason = reason
+    claim.decided_by = acting_user
+    claim.decided_at = timezone.now()
+    claim.save(
+        update_fields=["status", "decision_reason", "decided_by", "decided_at", "updated_at"]
+    )
+
+
+@transaction.atomic
+def approve_claim(claim: Claim, *, acting_user, reason: str = "") -> Claim:
+    """The city admin approves an endorsed claim: the claimant becomes the project's
+    implementing unit, the project moves to claimed and the other open claims are rejected.
+    DomainError unless the claim is endorsed and the project still published."""
+    require_perm(acting_user, "projects.decide_claim", claim)
+    claim = _locked(claim)
+    project = Project.objects.select_for_update().get(pk=claim.project_id)
+    if claim.status != Claim.Status.ENDORSED:
+        raise DomainError(_("Only a claim endorsed by its county can be approved."))
+    _decide(claim, Claim.Status.APPROVED, acting_user=acting_user, reason=reason)
+    others = project.claims.open().exclude(pk=claim.pk).select_for_update()
+    for other in others:
+        _decide(
+            other,
+            Claim.Status.REJECTED,
+            acting_user=acting_user,
+            reason=_("Another unit was chosen."),
+        )
+    project.implementing_unit = claim.claimant_unit
+    project._history_user = acting_user
+    project.save(update_fields=["implementing_unit"])
+    project.move_to(Project.Status.CLAIMED, by=acting_user, reason=str(claim.claimant_unit))
+    return claim
+
+
+@transaction.atomic
+def reject_claim(claim: Claim, *, acting_user, reason: str) -> Claim:
+    """The city admin rejects an open claim; DomainError without a reason."""
+    require_perm(acting_user, "projects.decide_claim", claim)
+    if not reason.strip():
+        raise DomainError(_("A reason is needed to reject a claim."))
+    claim = _locked(claim)
+    _decide(claim, Claim.Status.REJECTED, acting_user=acting_user, reason=reason.strip())
+    return claim
+
+
+@transaction.atomic
+def withdraw_claim(claim: Claim, *, acting_user) -> Claim:
+    """The claimant unit withdraws its claim before the city admin decides."""
+    require_perm(acting_user, "projects.withdraw_claim", claim)
+    claim = _locked(claim)
+    claim.move_to(Claim.Status.WITHDRAWN, by=acting_user)
+    claim.save(update_fields=["status", "updated_at"])
+    return claim

@@ -1,20 +1,28 @@
 """Stage 2 pages: projects with their three elements, the lists (榜单) and their guides."""
 
+import os
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
 from jiebang.core.permissions import require_perm
-from jiebang.core.scoping import get_visible_or_404
+from jiebang.core.scoping import get_visible_or_404, user_scope
 
 from . import services
 from .forms import (
     AddProjectsForm,
+    ClaimForm,
+    DecisionForm,
+    EndorseForm,
     GuideForm,
     IndicatorFormSet,
     MilestoneFormSet,
@@ -23,7 +31,7 @@ from .forms import (
     ProjectListForm,
     WithdrawForm,
 )
-from .models import Dimension, Project, ProjectList
+from .models import Claim, Dimension, Project, ProjectList
 
 
 def project_list(request):
@@ -42,9 +50,19 @@ def project_list(request):
     return render(request, "projects/project_list.html", context)
 
 
-def project_detail(request, pk):
+def project_detail(request, pk, claim_form=None):
     project = get_visible_or_404(Project, request.user, pk=pk)
+    own_open_claim = project.claims.open().filter(claimant_unit=request.user.institution_id)
+    can_claim = (
+        project.status == Project.Status.PUBLISHED
+        and project.channel == Project.Channel.OPEN
+        and request.user.has_perm("projects.claim_project", project)
+        and not own_open_claim.exists()
+    )
     context = {
+        "claims": _claim_rows(project.claims.visible_to(request.user)),
+        "claim_form": claim_form or (ClaimForm() if can_claim else None),
+        **_claim_forms(),
         "project": project,
         "indicators": project.indicators.all(),
         "milestones": project.milestones.all(),
@@ -193,3 +211,103 @@ def list_guide(request, pk):
             return redirect("projects:list-guide", pk=project_list.pk)
     context = {"project_list": project_list, "form": form, "can_manage": can_manage}
     return render(request, "projects/list_guide.html", context)
+
+
+def _claim_rows(claims):
+    return claims.select_related("project", "claimant_unit__region", "decided_by", "endorsed_by")
+
+
+def _claim_forms():
+    return {"endorse_form": EndorseForm(), "decision_form": DecisionForm()}
+
+
+@require_POST
+def project_claim(request, pk):
+    """点单: a unit claims the project with its plan; errors come back on the project page."""
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    require_perm(request.user, "projects.claim_project", project)
+    form = ClaimForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.claim_project(project, acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Your claim was submitted."))
+            return redirect(project)
+    return project_detail(request, pk, claim_form=form)
+
+
+def claim_list(request):
+    """The claims each role works on: a unit its own, a county bureau those awaiting its
+    endorsement, the city those endorsed and awaiting a decision."""
+    require_perm(request.user, "projects.view_claims")
+    claims = Claim.objects.visible_to(request.user)
+    scope = user_scope(request.user)
+    if scope.is_city:
+        claims = claims.filter(status=Claim.Status.ENDORSED)
+    elif scope.region_path:
+        claims = claims.filter(
+            status=Claim.Status.SUBMITTED, claimant_unit__region__path__startswith=scope.region_path
+        )
+    context = {"claims": _claim_rows(claims), **_claim_forms()}
+    return render(request, "projects/claim_list.html", context)
+
+
+def _claim_action(request, pk, perform, message):
+    claim = get_visible_or_404(Claim, request.user, pk=pk)
+    try:
+        perform(claim)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, message)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("projects:claim-list")
+    return redirect(next_url)
+
+
+def claim_attachment(request, pk):
+    """The claim's attachment, only to those who may see the claim (no public media URL)."""
+    claim = get_visible_or_404(Claim, request.user, pk=pk)
+    if not claim.attachment:
+        raise Http404
+    name = os.path.basename(claim.attachment.name)
+    return FileResponse(claim.attachment.open("rb"), as_attachment=True, filename=name)
+
+
+def _text(request, name):
+    return request.POST.get(name, "").strip()
+
+
+@require_POST
+def claim_endorse(request, pk):
+    def endorse(claim):
+        services.endorse_claim(claim, acting_user=request.user, note=_text(request, "note"))
+
+    return _claim_action(request, pk, endorse, _("The claim was endorsed."))
+
+
+@require_POST
+def claim_approve(request, pk):
+    def approve(claim):
+        services.approve_claim(claim, acting_user=request.user, reason=_text(request, "reason"))
+
+    return _claim_action(request, pk, approve, _("The claim was approved."))
+
+
+@require_POST
+def claim_reject(request, pk):
+    def reject(claim):
+        services.reject_claim(claim, acting_user=request.user, reason=_text(request, "reason"))
+
+    return _claim_action(request, pk, reject, _("The claim was rejected."))
+
+
+@require_POST
+def claim_withdraw(request, pk):
+    def withdraw(claim):
+        services.withdraw_claim(claim, acting_user=request.user)
+
+    return _claim_action(request, pk, withdraw, _("The claim was withdrawn."))
