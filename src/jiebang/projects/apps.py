@@ -26,5 +26,13 @@ class ProjectsConfig(AppConfig):
         )
         add_entries(
             "compete",
-            [Entry(_("Claims"), "projects:claim-list", "projects.view_claims", "hand-index")],
+            [
+                Entry(_("Claims"), "projects:claim-list", "projects.view_claims", "hand-index"),
+                Entry(
+                    _("Green channel"),
+                    "projects:case-list",
+                    "projects.view_green_channel",
+                    "signpost-split",
+                ),
+            ],
         )

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from jiebang.orgs.models import Institution, Region
 
-from .models import Dimension, Indicator, Project, ProjectList, validate_claim_attachment
+from .models import (
+    Dimension,
+    GreenChannelCase,
+    Indicator,
+    Project,
+    ProjectList,
+    validate_claim_attachment,
+)
 
 KIND_CHOICES = Institution.Kind.choices
 
@@ -194,3 +201,63 @@ class DecisionForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(
         label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CaseForm(BootstrapMixin, forms.Form):
+    """直报: what a unit raises to the task force."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}))
+    departments = forms.MultipleChoiceField(
+        label=_("departments"),
+        choices=GreenChannelCase.Department.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    project = forms.ModelChoiceField(
+        label=_("project"), queryset=Project.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.visible_to(user)
+
+
+class TakeCaseForm(BootstrapMixin, forms.Form):
+    response_deadline = forms.DateField(
+        label=_("response deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ResolveCaseForm(BootstrapMixin, forms.Form):
+    resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseCaseForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("reason for closing"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CaseFilterForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("status"),
+        choices=[("", _("All statuses"))] + GreenChannelCase.Status.choices,
+        required=False,
+    )
+    department = forms.ChoiceField(
+        label=_("departments"),
+        choices=[("", _("All departments"))] + GreenChannelCase.Department.choices,
+        required=False,
+    )
+
+    def filter(self, cases):
+        if not self.is_valid():
+            return cases
+        if status := self.cleaned_data["status"]:
+            cases = cases.filter(status=status)
+        if department := self.cleaned_data["department"]:
+            # JSON lists are matched as text: works alike on SQLite and PostgreSQL.
+            cases = cases.filter(departments__icontains=f'"{department}"')
+        return cases

@@ -2,7 +2,13 @@
 
 import rules
 
-from jiebang.core.rules import is_city_admin, is_city_staff, is_county_bureau, is_unit
+from jiebang.core.rules import (
+    is_city_admin,
+    is_city_staff,
+    is_county_bureau,
+    is_task_force,
+    is_unit,
+)
 from jiebang.core.scoping import user_scope
 
 
@@ -40,3 +46,22 @@ rules.add_perm("projects.claim_project", is_unit & has_institution)
 rules.add_perm("projects.endorse_claim", is_county_bureau & is_claimant_county)
 rules.add_perm("projects.decide_claim", is_city_admin)
 rules.add_perm("projects.withdraw_claim", is_unit & is_claimant)
+
+
+# 绿色通道/直报: a unit raises a case; the task force takes, coordinates and answers it.
+
+
+@rules.predicate
+def is_case_owner(user, case):
+    """The user is the task-force member who took the case."""
+    return case is not None and case.owner_id == user.pk
+
+
+rules.add_perm(
+    "projects.view_green_channel",
+    is_city_staff | is_county_bureau | (is_unit & has_institution),
+)
+rules.add_perm("projects.raise_case", is_unit & has_institution)
+rules.add_perm("projects.take_case", is_task_force | is_city_admin)
+rules.add_perm("projects.resolve_case", (is_task_force & is_case_owner) | is_city_admin)
+rules.add_perm("projects.close_case", (is_task_force & is_case_owner) | is_city_admin)

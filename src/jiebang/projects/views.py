@@ -5,6 +5,7 @@ import os
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,10 @@ from jiebang.core.scoping import get_visible_or_404, user_scope
 from . import services
 from .forms import (
     AddProjectsForm,
+    CaseFilterForm,
+    CaseForm,
     ClaimForm,
+    CloseCaseForm,
     DecisionForm,
     EndorseForm,
     GuideForm,
@@ -29,9 +33,11 @@ from .forms import (
     ProjectFilterForm,
     ProjectForm,
     ProjectListForm,
+    ResolveCaseForm,
+    TakeCaseForm,
     WithdrawForm,
 )
-from .models import Claim, Dimension, Project, ProjectList
+from .models import Claim, Dimension, GreenChannelCase, Project, ProjectList
 
 
 def project_list(request):
@@ -311,3 +317,96 @@ def claim_withdraw(request, pk):
         services.withdraw_claim(claim, acting_user=request.user)
 
     return _claim_action(request, pk, withdraw, _("The claim was withdrawn."))
+
+
+# 绿色通道/直报
+
+
+def case_list(request):
+    """The cases the user may see, active ones first by deadline (overdue at the top)."""
+    require_perm(request.user, "projects.view_green_channel")
+    filter_form = CaseFilterForm(request.GET or None)
+    cases = filter_form.filter(
+        GreenChannelCase.objects.visible_to(request.user).select_related(
+            "raised_by_unit", "owner", "project"
+        )
+    )
+    active = Case(
+        When(status__in=GreenChannelCase.ACTIVE_STATUSES, then=Value(0)), default=Value(1)
+    )
+    cases = cases.order_by(active, "response_deadline", "-pk")
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "cases": page.object_list,
+        "filter_form": filter_form,
+        "can_raise": request.user.has_perm("projects.raise_case"),
+    }
+    return render(request, "projects/case_list.html", context)
+
+
+def case_detail(request, pk, forms=None):
+    case = get_visible_or_404(GreenChannelCase, request.user, pk=pk)
+    context = {
+        "case": case,
+        "take_form": TakeCaseForm(initial={"response_deadline": case.response_deadline}),
+        "resolve_form": ResolveCaseForm(),
+        "close_form": CloseCaseForm(),
+        **(forms or {}),
+        "history": object_history(case),
+    }
+    return render(request, "projects/case_detail.html", context)
+
+
+def case_create(request):
+    require_perm(request.user, "projects.raise_case")
+    form = CaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.raise_case(acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The case was raised to the task force."))
+            return redirect(case)
+    return render(request, "projects/case_form.html", {"form": form})
+
+
+def _case_action(request, pk, form_class, name, perform, message):
+    case = get_visible_or_404(GreenChannelCase, request.user, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(case, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, message)
+            return redirect(case)
+    return case_detail(request, pk, forms={name: form})
+
+
+@require_POST
+def case_take(request, pk):
+    def take(case, response_deadline):
+        services.take_case(case, acting_user=request.user, response_deadline=response_deadline)
+
+    return _case_action(request, pk, TakeCaseForm, "take_form", take, _("You took the case."))
+
+
+@require_POST
+def case_resolve(request, pk):
+    def resolve(case, resolution):
+        services.resolve_case(case, acting_user=request.user, resolution=resolution)
+
+    message = _("The case was resolved.")
+    return _case_action(request, pk, ResolveCaseForm, "resolve_form", resolve, message)
+
+
+@require_POST
+def case_close(request, pk):
+    def close(case, reason):
+        services.close_unresolved(case, acting_user=request.user, reason=reason)
+
+    message = _("The case was closed unresolved.")
+    return _case_action(request, pk, CloseCaseForm, "close_form", close, message)
