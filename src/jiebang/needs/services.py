@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import require_perm
+from jiebang.core.transitions import require_transition
 
 from .classifier import classify
 from .classifier.engine import CATEGORIES
@@ -186,11 +187,7 @@ def draft_proposal(*, acting_user, title, description="", clusters=(), region=No
 
 
 def _move(proposal, status, *, acting_user, **fields):
-    if status not in Proposal.TRANSITIONS[proposal.status]:
-        raise DomainError(
-            _("A proposal cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": proposal.get_status_display(), "new": Proposal.Status(status).label}
-        )
+    require_transition(proposal, status, _("A proposal cannot go from “%(old)s” to “%(new)s”."))
     proposal.status = status
     for key, value in fields.items():
         setattr(proposal, key, value)

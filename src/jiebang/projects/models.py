@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from jiebang.core.errors import DomainError
 from jiebang.core.scoping import user_scope
+from jiebang.core.transitions import require_transition
 from jiebang.needs.models import Proposal
 from jiebang.orgs.models import Institution, Region
 
@@ -225,16 +225,9 @@ class Project(models.Model):
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
 
-    def can_move_to(self, status) -> bool:
-        return status in self.TRANSITIONS[self.Status(self.status)]
-
     def move_to(self, status, *, by, reason="") -> "StatusChange":
         """Change the status along TRANSITIONS and record it; DomainError on an illegal move."""
-        if not self.can_move_to(status):
-            raise DomainError(
-                _("A project cannot move from “%(old)s” to “%(new)s”.")
-                % {"old": self.get_status_display(), "new": self.Status(status).label}
-            )
+        require_transition(self, status, _("A project cannot move from “%(old)s” to “%(new)s”."))
         old = self.status
         self.status = status
         self._history_user = by
@@ -465,11 +458,7 @@ class Claim(models.Model):
     def move_to(self, status, *, by) -> None:
         """Set the status along TRANSITIONS, DomainError on an illegal move; the caller saves
         it with the other fields it changes (one history row per step)."""
-        if status not in self.TRANSITIONS[self.Status(self.status)]:
-            raise DomainError(
-                _("A claim cannot move from “%(old)s” to “%(new)s”.")
-                % {"old": self.get_status_display(), "new": self.Status(status).label}
-            )
+        require_transition(self, status, _("A claim cannot move from “%(old)s” to “%(new)s”."))
         self.status = status
         self._history_user = by
 
@@ -597,10 +586,6 @@ class GreenChannelCase(models.Model):
     def move_to(self, status, *, by) -> None:
         """Set the status along TRANSITIONS, DomainError on an illegal move; the caller saves
         it with the other fields it changes (one history row per step)."""
-        if status not in self.TRANSITIONS[self.Status(self.status)]:
-            raise DomainError(
-                _("A case cannot move from “%(old)s” to “%(new)s”.")
-                % {"old": self.get_status_display(), "new": self.Status(status).label}
-            )
+        require_transition(self, status, _("A case cannot move from “%(old)s” to “%(new)s”."))
         self.status = status
         self._history_user = by
