@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiebang.core.forms import style_widgets
 from jiebang.core.scoping import user_scope
 from jiebang.orgs.models import Institution, Region
 
@@ -14,17 +15,7 @@ def _county_choices(user=None):
     return counties
 
 
-class BootstrapMixin:
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-
-
-class FeedbackFilterForm(BootstrapMixin, forms.Form):
+class FeedbackFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", "—"), *Channel.choices]
@@ -52,7 +43,7 @@ class FeedbackFilterForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = _county_choices(user)
-        self._style()
+        style_widgets(self)
 
     def filter(self, queryset):
         from .queries import filter_feedback
@@ -70,7 +61,7 @@ class CorrectCategoryForm(forms.Form):
     )
 
 
-class UploadForm(BootstrapMixin, forms.Form):
+class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Hotline export (CSV or XLSX)"),
         allow_empty_file=True,  # read_table names the empty file in its own message
@@ -79,10 +70,10 @@ class UploadForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        style_widgets(self)
 
 
-class MappingForm(BootstrapMixin, forms.Form):
+class MappingForm(forms.Form):
     """Which column of the uploaded file holds each of our fields."""
 
     def __init__(self, *args, headers, missing, **kwargs):
@@ -96,10 +87,10 @@ class MappingForm(BootstrapMixin, forms.Form):
                 choices=choices,
                 required=name in REQUIRED and name in missing,
             )
-        self._style()
+        style_widgets(self)
 
 
-class SurveyForm(BootstrapMixin, forms.Form):
+class SurveyForm(forms.Form):
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 5}))
     institution = forms.ModelChoiceField(
         label=_("Institution"), queryset=Institution.objects.none(), required=False
@@ -115,10 +106,10 @@ class SurveyForm(BootstrapMixin, forms.Form):
         self.fields["institution"].queryset = Institution.objects.visible_to(user).exclude(
             kind=Institution.Kind.VILLAGE_CLINIC
         )
-        self._style()
+        style_widgets(self)
 
 
-class OnlineFeedbackForm(BootstrapMixin, forms.Form):
+class OnlineFeedbackForm(forms.Form):
     text = forms.CharField(
         label=_("Your suggestion or complaint"),
         min_length=10,
@@ -141,7 +132,7 @@ class OnlineFeedbackForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = _county_choices()
-        self._style()
+        style_widgets(self)
 
     def clean_text(self):
         text = self.cleaned_data["text"]

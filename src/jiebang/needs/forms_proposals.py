@@ -5,24 +5,13 @@ from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiebang.core.forms import style_widgets
 from jiebang.core.roles import Role
 from jiebang.core.scoping import user_scope
 from jiebang.orgs.models import Institution, Region, User
 
 from . import services
 from .models import Category, Cluster, FeedbackItem, PracticeVerdict, Proposal, ScoringWeights
-
-
-def _bootstrap(form):
-    """Bootstrap classes on every widget, the way orgs/forms.py does it."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # and checkbox lists
-            widget.attrs["class"] = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            widget.attrs["class"] = "form-select"
-        else:
-            widget.attrs["class"] = "form-control"
 
 
 class DateInput(forms.DateInput):
@@ -88,7 +77,7 @@ class ProposalForm(forms.ModelForm):
                 title=services.cluster_title(first),
                 category=first.category_id,
             )
-        _bootstrap(self)
+        style_widgets(self)
 
 
 def _cluster_label(cluster):
@@ -103,7 +92,7 @@ class ProposalFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        style_widgets(self)
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -144,7 +133,7 @@ class ScreeningForm(forms.Form):
         ).order_by("institution__region__path", "institution__name")
         for name in ("experts", "panel_members"):
             self.fields[name].label_from_instance = _user_label
-        _bootstrap(self)
+        style_widgets(self)
 
 
 def _score_field(label):
@@ -163,7 +152,7 @@ class ScoreForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        style_widgets(self)
 
 
 class VerdictForm(forms.Form):
@@ -174,7 +163,7 @@ class VerdictForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        style_widgets(self)
 
 
 class DecideForm(forms.Form):
@@ -197,7 +186,7 @@ class DecideForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("review_date", services.default_review_date())
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        style_widgets(self)
 
     def clean(self):
         data = super().clean()
@@ -226,7 +215,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("review_date", services.default_review_date())
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        style_widgets(self)
 
     def clean(self):
         data = super().clean()
@@ -242,7 +231,7 @@ class ReserveFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        style_widgets(self)
 
 
 class CategoryForm(forms.ModelForm):
@@ -259,7 +248,7 @@ class CategoryForm(forms.ModelForm):
             self.fields["code"].disabled = True
         else:
             del self.fields["is_active"]  # a new category is in use at once
-        _bootstrap(self)
+        style_widgets(self)
 
     def save_by(self, user) -> Category:
         self.instance._history_user = user
@@ -282,7 +271,7 @@ class WeightsForm(forms.ModelForm):
         for field in self.fields.values():
             field.min_value = 0
             field.validators.append(MinValueValidator(0))
-        _bootstrap(self)
+        style_widgets(self)
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiebang.core.forms import style_widgets
 from jiebang.core.scoping import user_scope
 
 from .models import Institution, Region
@@ -27,11 +28,7 @@ class InstitutionForm(forms.ModelForm):
         if path := user_scope(user).region_path:
             regions = regions.filter(path__startswith=path)
         self.fields["region"].queryset = regions.exclude(kind=Region.Kind.CITY)
-        for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else None
-            field.widget.attrs["class"] = css or (
-                "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
+        style_widgets(self)
 
 
 class InstitutionFilterForm(forms.Form):
@@ -49,8 +46,7 @@ class InstitutionFilterForm(forms.Form):
         if path := user_scope(user).region_path:
             counties = counties.filter(path__startswith=path)
         self.fields["county"].queryset = counties
-        for name in ("kind", "county"):
-            self.fields[name].widget.attrs["class"] = "form-select"
+        style_widgets(self)
 
     def filter(self, queryset):
         if not self.is_valid():

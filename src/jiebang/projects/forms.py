@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiebang.core.forms import BootstrapMixin
 from jiebang.orgs.models import Institution, Region
 
 from .models import (
@@ -14,19 +15,6 @@ from .models import (
 )
 
 KIND_CHOICES = Institution.Kind.choices
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, as the house templates expect."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class TagsField(forms.CharField):
