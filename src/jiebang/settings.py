@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     "jiebang.orgs",
     "jiebang.needs",
     "jiebang.projects",
+    "jiebang.resources",
+    "jiebang.assessment",
+    "jiebang.ledger",
+    "jiebang.letters",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +210,10 @@ JIEBANG_DEMO_LOADERS = [
     "jiebang.orgs.demo.load",
     "jiebang.needs.demo.load",
     "jiebang.projects.demo.load",
+    "jiebang.resources.demo.load",
+    "jiebang.ledger.demo.load",
+    "jiebang.letters.demo.load",
+    "jiebang.assessment.demo.load",
 ]
 
 # Stage 1: items the classifier is less sure of than this land in the review queue.

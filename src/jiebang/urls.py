@@ -11,6 +11,10 @@ urlpatterns = [
     path("orgs/", include("jiebang.orgs.urls")),
     path("needs/", include("jiebang.needs.urls")),
     path("projects/", include("jiebang.projects.urls")),
+    path("resources/", include("jiebang.resources.urls")),
+    path("assessment/", include("jiebang.assessment.urls")),
+    path("ledger/", include("jiebang.ledger.urls")),
+    path("letters/", include("jiebang.letters.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,0 +1,5 @@
+"""Demo data of the assessment app."""
+
+
+def load(progress=None) -> dict[str, int]:
+    return {}
