@@ -83,7 +83,7 @@ INSTALLED_APPS = [
     "jiebang.resources",
     "jiebang.assessment",
     "jiebang.ledger",
-    "jiebang.letters",
+    "jiebang.accountability",
 ]
 
 MIDDLEWARE = [
@@ -211,8 +211,8 @@ JIEBANG_DEMO_LOADERS = [
     "jiebang.needs.demo.load",
     "jiebang.projects.demo.load",
     "jiebang.resources.demo.load",
+    "jiebang.accountability.demo.load",
     "jiebang.ledger.demo.load",
-    "jiebang.letters.demo.load",
     "jiebang.assessment.demo.load",
 ]
 

@@ -14,7 +14,7 @@ urlpatterns = [
     path("resources/", include("jiebang.resources.urls")),
     path("assessment/", include("jiebang.assessment.urls")),
     path("ledger/", include("jiebang.ledger.urls")),
-    path("letters/", include("jiebang.letters.urls")),
+    path("accountability/", include("jiebang.accountability.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,4 +1,4 @@
-"""The two ledgers of stage 4: tasks, progress updates, indicator measurements, overdue, interviews (F4.3–F4.6)."""
+"""The two ledgers of stage 4: tasks, progress updates, indicator measurements, overdue, one chart one table (F4.3, F4.4, F4.6)."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""Demo data of the letters app."""
+"""Demo data of the accountability app."""
 
 
 def load(progress=None) -> dict[str, int]:
