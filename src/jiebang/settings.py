@@ -213,6 +213,7 @@ JIEBANG_DEMO_LOADERS = [
     "jiebang.resources.demo.load",
     "jiebang.accountability.demo.load",
     "jiebang.ledger.demo.load",
+    "jiebang.accountability.demo.load_interviews",
     "jiebang.assessment.demo.load",
 ]
 
