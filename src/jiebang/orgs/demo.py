@@ -333,6 +333,7 @@ def load_users() -> list[User]:
                 region=Region.objects.get(name=region) if region else None,
                 is_staff=role == Role.CITY_ADMIN,
                 is_superuser=role == Role.CITY_ADMIN,
+                is_unit_head=role == Role.UNIT,
             )
             user.set_password(DEMO_PASSWORD)
             user.save()

@@ -130,6 +130,10 @@ class Institution(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # What the unit can take on in 派单 (stage 3): its capability tags and how many projects
+    # it can carry at once.
+    capabilities = models.JSONField(_("capabilities"), default=list, blank=True)
+    project_capacity = models.PositiveSmallIntegerField(_("project capacity"), default=2)
     history = HistoricalRecords()
 
     objects = InstitutionQuerySet.as_manager()
@@ -207,6 +211,11 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.UNIT)
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_unit_head = models.BooleanField(
+        _("unit head"),
+        default=False,
+        help_text=_("The head of the institution: confirms responsibility letters (stage 4)."),
+    )
     institution = models.ForeignKey(
         Institution,
         verbose_name=_("institution"),
