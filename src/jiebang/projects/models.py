@@ -589,3 +589,314 @@ class GreenChannelCase(models.Model):
         require_transition(self, status, _("A case cannot move from “%(old)s” to “%(new)s”."))
         self.status = status
         self._history_user = by
+
+
+# 竞技比武: several units claim one open project; a panel scores each pitch at a roadshow.
+
+
+class CompetitionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """City staff see every competition; a panel member or expert those on whose panel
+        they sit; a county bureau those with a pitch from its county; a unit those it pitches
+        in."""
+        scope = user_scope(user)
+        if scope.is_city:
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        seen = Q(panel=user)
+        if scope.region_path:
+            seen |= Q(project__claims__claimant_unit__region__path__startswith=scope.region_path)
+        elif scope.unit_id:
+            seen |= Q(project__claims__claimant_unit=scope.unit_id)
+        ids = self.model.objects.filter(seen).values("pk")
+        return self.filter(pk__in=ids)
+
+
+class Competition(models.Model):
+    """竞技比武: a roadshow where the units claiming one open project pitch to a panel; the
+    ranking of the panel's scores picks the winner."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("competition", "Open")
+        SCORING = "scoring", _("Scoring")
+        CLOSED = "closed", pgettext_lazy("competition", "Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    S = Status
+    TRANSITIONS = {
+        S.OPEN: {S.SCORING, S.CANCELLED},
+        S.SCORING: {S.CLOSED, S.CANCELLED},
+        S.CLOSED: set(),
+        S.CANCELLED: set(),
+    }
+    ACTIVE_STATUSES = (S.OPEN, S.SCORING)
+    del S
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="competitions"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    session_at = models.DateTimeField(_("roadshow date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    panel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("panel"),
+        blank=True,
+        related_name="competition_panels",
+    )
+    pitches = models.ManyToManyField(
+        "Claim", verbose_name=_("pitches"), blank=True, related_name="competitions"
+    )
+    winner = models.ForeignKey(
+        "Claim",
+        verbose_name=_("winning claim"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[panel, pitches])
+
+    objects = CompetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+        ordering = ["-session_at", "-pk"]
+        constraints = [
+            # One live competition per project; open_competition checks it first for a message.
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(status__in=["open", "scoring"]),
+                name="projects_competition_one_active_per_project",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} {self.project.title}"
+
+    def get_absolute_url(self):
+        return reverse("projects:competition-detail", args=[self.pk])
+
+    def move_to(self, status, *, by) -> None:
+        """Set the status along TRANSITIONS, DomainError on an illegal move; the caller saves
+        it with the other fields it changes (one history row per step)."""
+        require_transition(
+            self, status, _("A competition cannot move from “%(old)s” to “%(new)s”.")
+        )
+        self.status = status
+        self._history_user = by
+
+    def current_pitches(self):
+        """The pitches: while open, the project's open claims; from scoring on, the claims
+        that were open when scoring started (fixed then), whatever became of them."""
+        if self.status == self.Status.OPEN:
+            claims = self.project.claims.open()
+        else:
+            claims = self.pitches.all()
+        return claims.select_related("claimant_unit__region").order_by("created_at", "pk")
+
+
+class Criterion(models.Model):
+    """One scoring criterion of a competition, with its weight and the highest score."""
+
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("competition"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
+    max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["competition", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ScoreSheet(models.Model):
+    """One panel member's scores for one pitch, with the member's comment."""
+
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("competition"),
+        on_delete=models.CASCADE,
+        related_name="sheets",
+    )
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("pitch"), on_delete=models.CASCADE, related_name="competition_sheets"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("panel member"),
+        on_delete=models.PROTECT,
+        related_name="competition_sheets",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+        ordering = ["competition", "claim", "member"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "claim", "member"], name="projects_sheet_one_per_member"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.claim_id} · {self.member}"
+
+
+class Score(models.Model):
+    sheet = models.ForeignKey(
+        ScoreSheet, verbose_name=_("score sheet"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="scores"
+    )
+    value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["sheet", "criterion__order", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "criterion"], name="projects_score_one_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+
+# 派单: the city admin runs the assignment engine on the unclaimed projects, edits, confirms.
+
+
+class AssignmentRun(models.Model):
+    """One run of the 派单 engine: the problem (projects, units, weights), the engine's answer
+    and the admin's edits; confirming it assigns the projects and freezes it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    projects = models.ManyToManyField(
+        Project, verbose_name=_("projects"), related_name="assignment_runs"
+    )
+    units = models.ManyToManyField(
+        Institution, verbose_name=_("units"), related_name="assignment_runs"
+    )
+    weight_capability = models.FloatField(_("capability weight"), default=1.0)
+    weight_locality = models.FloatField(_("locality weight"), default=0.5)
+    min_per_region = models.PositiveSmallIntegerField(_("minimum projects per county"), default=0)
+    solver_status = models.CharField(_("engine status"), max_length=40)
+    solver_note = models.TextField(_("engine note"), blank=True)
+    engine_objective = models.FloatField(_("engine objective"))
+    objective = models.FloatField(_("objective"))
+    greedy_objective = models.FloatField(_("greedy objective"))
+    solve_seconds = models.FloatField(_("solve time (s)"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment run")
+        verbose_name_plural = _("assignment runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Dispatch run #%(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("projects:assign-run", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+
+class AssignmentPair(models.Model):
+    """One project given to one unit in a run, with the score and why."""
+
+    run = models.ForeignKey(
+        AssignmentRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="pairs"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Institution, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.FloatField(_("score"))
+    capability_match = models.FloatField(_("capability match"))
+    is_local = models.BooleanField(_("local"))
+    matched_capabilities = models.JSONField(_("matched capabilities"), default=list, blank=True)
+    is_edited = models.BooleanField(_("edited"), default=False)
+    engine_unit = models.ForeignKey(
+        Institution,
+        verbose_name=_("unit proposed by the engine"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment pair")
+        verbose_name_plural = _("assignment pairs")
+        ordering = ["run", "project__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "project"], name="projects_pair_one_per_project")
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} → {self.unit_id}"

@@ -6,6 +6,8 @@ from jiebang.core.rules import (
     is_city_admin,
     is_city_staff,
     is_county_bureau,
+    is_expert,
+    is_panel,
     is_task_force,
     is_unit,
 )
@@ -65,3 +67,28 @@ rules.add_perm("projects.raise_case", is_unit & has_institution)
 rules.add_perm("projects.take_case", is_task_force | is_city_admin)
 rules.add_perm("projects.resolve_case", (is_task_force & is_case_owner) | is_city_admin)
 rules.add_perm("projects.close_case", (is_task_force & is_case_owner) | is_city_admin)
+
+
+# 竞技比武: the city admin runs competitions; the members of a competition's panel score it.
+
+
+@rules.predicate
+def is_on_panel(user, competition):
+    """The user sits on this competition's panel."""
+    return competition is not None and competition.panel.filter(pk=user.pk).exists()
+
+
+rules.add_perm(
+    "projects.view_competitions",
+    is_city_staff | is_county_bureau | (is_unit & has_institution) | is_panel | is_expert,
+)
+rules.add_perm("projects.manage_competitions", is_city_admin)
+rules.add_perm("projects.score_competition", (is_panel | is_expert) & is_on_panel)
+rules.add_perm("projects.view_competition_results", is_city_staff | is_on_panel)
+
+
+# 派单: the city admin runs the engine, edits and confirms; a unit sees what it was given.
+
+rules.add_perm("projects.manage_assignment", is_city_admin)
+rules.add_perm("projects.view_assignment", is_city_staff)
+rules.add_perm("projects.view_own_projects", is_unit & has_institution)

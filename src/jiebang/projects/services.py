@@ -13,6 +13,7 @@ from jiebang.needs.models import Proposal
 
 from .models import (
     Claim,
+    Competition,
     Dimension,
     GreenChannelCase,
     Indicator,
@@ -296,6 +297,8 @@ def claim_project(project: Project, *, acting_user, plan: str, attachment=None) 
         raise DomainError(_("Your institution is not of a type eligible for this project."))
     if project.claims.open().filter(claimant_unit=unit).exists():
         raise DomainError(_("Your institution already has an open claim on this project."))
+    if project.competitions.filter(status=Competition.Status.SCORING).exists():
+        raise DomainError(_("The competition for this project is being scored; claims are closed."))
     if attachment:
         try:
             validate_claim_attachment(attachment)
@@ -332,6 +335,17 @@ def endorse_claim(claim: Claim, *, acting_user, note: str = "") -> Claim:
     return claim
 
 
+def _require_no_competition(claim: Claim) -> None:
+    """A competition under way decides its project's claims; only its unit may withdraw one."""
+    active = Competition.objects.filter(
+        project=claim.project_id, status__in=Competition.ACTIVE_STATUSES
+    )
+    if active.exists():
+        raise DomainError(
+            _("A competition decides the claims on this project; cancel it to decide directly.")
+        )
+
+
 def _decide(claim: Claim, status, *, acting_user, reason: str) -> None:
     claim.move_to(status, by=acting_user)
     claim.decision_reason = reason
@@ -352,6 +366,7 @@ def approve_claim(claim: Claim, *, acting_user, reason: str = "") -> Claim:
     project = Project.objects.select_for_update().get(pk=claim.project_id)
     if claim.status != Claim.Status.ENDORSED:
         raise DomainError(_("Only a claim endorsed by its county can be approved."))
+    _require_no_competition(claim)
     _decide(claim, Claim.Status.APPROVED, acting_user=acting_user, reason=reason)
     others = project.claims.open().exclude(pk=claim.pk).select_for_update()
     for other in others:
@@ -375,6 +390,7 @@ def reject_claim(claim: Claim, *, acting_user, reason: str) -> Claim:
     if not reason.strip():
         raise DomainError(_("A reason is needed to reject a claim."))
     claim = _locked(claim)
+    _require_no_competition(claim)
     _decide(claim, Claim.Status.REJECTED, acting_user=acting_user, reason=reason.strip())
     return claim
 
