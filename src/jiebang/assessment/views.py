@@ -1,0 +1,136 @@
+"""Assessment pages: the ranked table and its export, a unit's breakdown, the rules and the
+recognitions."""
+
+import io
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiebang.core.errors import DomainError
+from jiebang.core.permissions import require_perm
+from jiebang.core.scoping import get_visible_or_404, user_scope
+from jiebang.orgs.models import Institution
+
+from . import points, services
+from .export import ranking_workbook
+from .forms import PointRuleForm, RankingFilterForm, RecognitionForm
+from .models import PointRule, Recognition
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request) -> RankingFilterForm:
+    require_perm(request.user, "assessment.view_points")
+    with_county = user_scope(request.user).is_city
+    return RankingFilterForm(request.GET or None, years=points.years(), with_county=with_county)
+
+
+def ranking(request):
+    form = _filters(request)
+    table = points.scoped_ranking(request.user, form.value("year"), form.value("county"))
+    context = {
+        "form": form,
+        "table": table,
+        "unavailable": PointRule.objects.filter(is_active=True).exclude(
+            kind__in=list(points.SOURCES)
+        ),
+        "can_manage": request.user.has_perm("assessment.manage_rules"),
+    }
+    template = "assessment/_ranking_table.html" if request.htmx else "assessment/ranking.html"
+    return render(request, template, context)
+
+
+def ranking_export(request):
+    """The ranked table as .xlsx, scoped like the page."""
+    form = _filters(request)
+    table = points.scoped_ranking(request.user, form.value("year"), form.value("county"))
+    out = io.BytesIO()
+    ranking_workbook(table).save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    name = f"assessment-{table.year}{'-' + table.county.code if table.county else ''}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def unit_breakdown(request, pk):
+    """Every record of the year that earned the unit points, so it can see why."""
+    form = _filters(request)
+    unit = get_visible_or_404(Institution, request.user, pk=pk)
+    year = form.value("year")
+    lines = points.breakdown(year, unit)
+    context = {
+        "form": form,
+        "unit": unit,
+        "year": year,
+        "lines": lines,
+        "total": sum(line.points for line in lines),
+    }
+    return render(request, "assessment/unit_breakdown.html", context)
+
+
+def rule_list(request):
+    require_perm(request.user, "assessment.manage_rules")
+    rules = list(PointRule.objects.all())
+    for rule in rules:
+        rule.available = points.is_available(rule.kind)
+    return render(request, "assessment/rule_list.html", {"rules": rules})
+
+
+def _rule_form(request, rule=None):
+    require_perm(request.user, "assessment.manage_rules", rule)
+    form = PointRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if rule is None:
+                services.create_rule(acting_user=request.user, **form.cleaned_data)
+            else:
+                services.update_rule(rule, acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The rule was saved."))
+            return redirect("assessment:rule-list")
+    return render(request, "assessment/rule_form.html", {"form": form, "rule": rule})
+
+
+def rule_create(request):
+    return _rule_form(request)
+
+
+def rule_edit(request, pk):
+    require_perm(request.user, "assessment.manage_rules")
+    return _rule_form(request, get_object_or_404(PointRule, pk=pk))
+
+
+def recognition_list(request):
+    """Recognitions of the projects in the user's scope; the city admin records new ones."""
+    require_perm(request.user, "assessment.view_points")
+    can_record = request.user.has_perm("assessment.record_recognition")
+    form = RecognitionForm(request.POST or None)
+    if request.method == "POST":
+        require_perm(request.user, "assessment.record_recognition")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_recognition(data.pop("project"), acting_user=request.user, **data)
+            except DomainError as e:
+                form.add_error(None, e.message)
+            else:
+                messages.success(request, _("The recognition was recorded."))
+                return redirect("assessment:recognition-list")
+    recognitions = Recognition.objects.visible_to(request.user).select_related(
+        "project__implementing_unit", "recorded_by"
+    )
+    context = {"recognitions": recognitions, "form": form, "can_record": can_record}
+    return render(request, "assessment/recognition_list.html", context)
+
+
+@require_POST
+def recognition_remove(request, pk):
+    recognition = get_visible_or_404(Recognition, request.user, pk=pk)
+    services.remove_recognition(recognition, acting_user=request.user)
+    messages.success(request, _("The recognition was removed."))
+    return redirect("assessment:recognition-list")

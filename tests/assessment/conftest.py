@@ -1,0 +1,99 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from jiebang.assessment.services import ensure_default_rules
+from jiebang.core.roles import Role
+from jiebang.core.scoping import user_scope
+from jiebang.orgs.models import User
+from jiebang.projects import services as projects
+from jiebang.projects.models import Project
+
+S = Project.Status
+
+
+@pytest.fixture
+def year():
+    return timezone.localdate().year
+
+
+@pytest.fixture
+def rules(db):
+    return {rule.kind: rule for rule in ensure_default_rules()}
+
+
+@pytest.fixture
+def guanxian_unit(guanxian_institution):
+    return User.objects.create_user(
+        "pts_guanxian", role=Role.UNIT, institution=guanxian_institution
+    )
+
+
+@pytest.fixture
+def shenxian_unit(shenxian_institution):
+    return User.objects.create_user(
+        "pts_shenxian", role=Role.UNIT, institution=shenxian_institution
+    )
+
+
+@pytest.fixture
+def publish(city_admin):
+    """A published project: open for claims, or directed to `unit`."""
+
+    def _publish(*, unit=None, end_date=None, title="预住院"):
+        project = projects.create_project(
+            acting_user=city_admin,
+            title=title,
+            implementing_unit=unit,
+            channel=Project.Channel.DIRECTED if unit else Project.Channel.OPEN,
+            start_date=datetime.date(2020, 1, 1),
+            end_date=end_date or datetime.date(2099, 12, 31),
+        )
+        projects.add_indicator(
+            project, acting_user=city_admin, name="术前等待时间", baseline=5, target=2
+        )
+        project_list = projects.create_list(acting_user=city_admin, name=f"榜单 {title}")
+        projects.add_projects_to_list(project_list, [project], acting_user=city_admin)
+        projects.publish_list(project_list, acting_user=city_admin)
+        project.refresh_from_db()
+        return project
+
+    return _publish
+
+
+@pytest.fixture
+def approve_claim(publish, city_admin, guanxian_bureau, shenxian_bureau):
+    """点单 through the services: the unit claims, its county endorses, the city approves."""
+
+    def _approve(unit_user, title="预住院"):
+        project = publish(title=title)
+        claim = projects.claim_project(project, acting_user=unit_user, plan="三个月内完成")
+        path = unit_user.institution.region.path
+        bureau = next(
+            b
+            for b in (guanxian_bureau, shenxian_bureau)
+            if path.startswith(user_scope(b).region_path)
+        )
+        projects.endorse_claim(claim, acting_user=bureau)
+        projects.approve_claim(claim, acting_user=city_admin)
+        project.refresh_from_db()
+        return project
+
+    return _approve
+
+
+@pytest.fixture
+def carry_out(city_admin):
+    """Move a project along to `status` (派单 assigned, then contracted … completed)."""
+
+    def _carry(project, status):
+        path = [S.ASSIGNED] if project.status == S.PUBLISHED else []
+        path += [S.CONTRACTED, S.IN_PROGRESS, S.COMPLETED, S.EVALUATED]
+        for step in path:
+            project.move_to(step, by=city_admin)
+            if step == status:
+                break
+        return project
+
+    return _carry
