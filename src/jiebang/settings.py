@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jiebang.core.navigation.navigation",
+                "jiebang.ledger.context.queue_badge",
             ],
         },
     },

@@ -1,4 +1,5 @@
-"""The two ledgers of stage 4: tasks, progress updates, indicator measurements, overdue, one chart one table (F4.3, F4.4, F4.6)."""
+"""The two ledgers of stage 4: tasks, progress updates, indicator measurements, overdue,
+one chart one table (F4.3, F4.4, F4.6)."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,3 +8,20 @@ from django.utils.translation import gettext_lazy as _
 class LedgerConfig(AppConfig):
     name = "jiebang.ledger"
     verbose_name = _("Ledger")
+
+    def ready(self):
+        from jiebang.core.navigation import Entry, add_entries
+
+        add_entries(
+            "accountability",
+            [
+                Entry(_("Task ledger"), "ledger:task-list", "ledger.view_ledger", "list-task"),
+                Entry(_("My to-do"), "ledger:queue", "ledger.view_ledger", "inbox"),
+                Entry(
+                    _("One chart, one table"),
+                    "ledger:programme-chart",
+                    "ledger.view_ledger",
+                    "bar-chart-steps",
+                ),
+            ],
+        )

@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "ledger"
-urlpatterns = []
+urlpatterns = [
+    path("", views.task_list, name="task-list"),
+    path("queue/", views.queue, name="queue"),
+    path("chart/", views.programme_chart, name="programme-chart"),
+    path("export/", views.export, name="export"),
+    path("import/", views.import_tasks, name="import"),
+    path("projects/<int:pk>/", views.project_ledger, name="project-ledger"),
+    path("projects/<int:pk>/chart/", views.project_chart, name="project-chart"),
+    path("projects/<int:pk>/tasks/new/", views.task_create, name="task-create"),
+    path("projects/<int:pk>/measurements/", views.measurement_create, name="measurement-create"),
+    path("projects/<int:pk>/complete/", views.project_complete, name="project-complete"),
+    path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task-edit"),
+    path("tasks/<int:pk>/report/", views.task_report, name="task-report"),
+    path("tasks/<int:pk>/accept/", views.task_accept, name="task-accept"),
+    path("updates/<int:pk>/confirm/", views.update_confirm, name="update-confirm"),
+    path("updates/<int:pk>/return/", views.update_return, name="update-return"),
+    path("measurements/<int:pk>/confirm/", views.measurement_confirm, name="measurement-confirm"),
+    path("measurements/<int:pk>/return/", views.measurement_return, name="measurement-return"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
+]

@@ -1,0 +1,408 @@
+"""The task ledger in Excel (the 台账 staff know): a formatted export, and the import of a filled
+task sheet back, row by row.
+
+Every row is checked on its own and applied in its own transaction: a bad row is named with
+file, row, column and reason and never stops the good ones, and no row is half-written.
+任务编号 is the key: a row with it updates that task, a row without it adds a task.
+"""
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiebang.core.errors import DomainError
+from jiebang.orgs.models import User
+from jiebang.projects.models import Project
+
+from . import services
+from .models import Task
+
+TITLE = "聊城市“揭榜挂帅”改革项目任务台账"
+# field → column header; the order is the sheet's.
+COLUMNS = {
+    "id": "任务编号",
+    "project": "项目编号",
+    "project_title": "项目名称",
+    "parent": "上级任务编号",
+    "title": "任务名称",
+    "department": "责任部门",
+    "owner": "责任人",
+    "start": "开始日期",
+    "deadline": "截止日期",
+    "deliverable": "交付成果",
+    "weight": "权重",
+    "status": "状态",
+    "percent": "进度(%)",
+    "overdue": "是否逾期",
+}
+WIDTHS = {
+    "id": 10,
+    "project": 14,
+    "project_title": 30,
+    "parent": 12,
+    "title": 36,
+    "department": 16,
+    "owner": 12,
+    "start": 12,
+    "deadline": 12,
+    "deliverable": 30,
+    "weight": 8,
+    "status": 10,
+    "percent": 10,
+    "overdue": 10,
+}
+REQUIRED = ("project", "title", "deadline")
+# Computed from the records; the import ignores them.
+READ_ONLY = ("project_title", "status", "percent", "overdue")
+HEADER_ROW = 3
+MAX_REJECTS_SHOWN = 500
+
+
+def _owner_name(user) -> str:
+    if user is None:
+        return ""
+    return user.full_name or user.username
+
+
+def export_tasks(tasks, *, scope: str, progress: Callable[[int, int], None] | None = None):
+    """A formatted workbook (bytes) with one row per task of `tasks`, parents before their
+    sub-tasks."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    tasks = list(
+        tasks.select_related("project", "owner", "parent").order_by(
+            "project__code", "deadline", "pk"
+        )
+    )
+    tasks = _parents_first(tasks)
+    today = timezone.localdate()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "任务台账"
+    last = get_column_letter(len(COLUMNS))
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"] = TITLE
+    sheet["A1"].font = Font(size=16, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 30
+    sheet.merge_cells(f"A2:{last}2")
+    sheet["A2"] = (
+        f"范围：{scope}　导出日期：{today:%Y-%m-%d}　共 {len(tasks)} 项任务　"
+        "（项目名称、状态、进度、是否逾期由系统计算，导入时不读取）"
+    )
+    sheet["A2"].font = Font(size=10, color="666666")
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor="1F4E79")
+    for col, (name, header) in enumerate(COLUMNS.items(), start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=col, value=header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+        sheet.column_dimensions[get_column_letter(col)].width = WIDTHS[name]
+    sheet.row_dimensions[HEADER_ROW].height = 22
+    overdue_fill = PatternFill("solid", fgColor="F8D7DA")
+    done_fill = PatternFill("solid", fgColor="D1E7DD")
+    for i, task in enumerate(tasks):
+        overdue = task.overdue_on(today)
+        values = {
+            "id": task.pk,
+            "project": task.project.code,
+            "project_title": task.project.title,
+            "parent": task.parent_id,
+            "title": task.title,
+            "department": task.department,
+            "owner": _owner_name(task.owner),
+            "start": task.start,
+            "deadline": task.deadline,
+            "deliverable": task.deliverable,
+            "weight": float(task.weight),
+            "status": str(task.get_status_display()),
+            "percent": task.percent / 100,
+            "overdue": "是" if overdue else "否",
+        }
+        row = HEADER_ROW + 1 + i
+        for col, name in enumerate(COLUMNS, start=1):
+            cell = sheet.cell(row=row, column=col, value=values[name])
+            cell.border = border
+            if name in ("start", "deadline"):
+                cell.number_format = "yyyy-mm-dd"
+            elif name == "percent":
+                cell.number_format = "0%"
+            elif name == "title" and task.parent_id:
+                cell.alignment = Alignment(indent=2)
+            if name == "overdue" and overdue:
+                cell.fill = overdue_fill
+                cell.font = Font(bold=True, color="B02A37")
+            elif name == "status" and task.status == Task.Status.DONE:
+                cell.fill = done_fill
+        if progress and (i % 200 == 0 or i == len(tasks) - 1):
+            progress(i + 1, len(tasks))
+    sheet.freeze_panes = f"C{HEADER_ROW + 1}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(tasks), 1)}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _parents_first(tasks: list[Task]) -> list[Task]:
+    children: dict[int, list[Task]] = {}
+    for task in tasks:
+        if task.parent_id:
+            children.setdefault(task.parent_id, []).append(task)
+    present = {task.pk for task in tasks}
+    ordered = []
+    for task in tasks:
+        if task.parent_id in present:
+            continue  # placed right after its parent
+        ordered.append(task)
+        ordered.extend(children.get(task.pk, ()))
+    return ordered
+
+
+# Import
+
+
+@dataclass
+class Reject:
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+    def messages(self) -> list[str]:
+        return [
+            _("%(file)s, row %(row)d, column “%(column)s”: %(reason)s")
+            % {"file": self.file_name, "row": r.row, "column": r.column, "reason": r.reason}
+            for r in self.rejects
+        ]
+
+
+class RowError(Exception):
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _date(value, column: str, *, required: bool):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        if required:
+            raise RowError(column, _("a date is required"))
+        return None
+    if m := _DATE.match(text.split(" ")[0]):
+        try:
+            return date(*(int(x) for x in m.groups()))
+        except ValueError:
+            pass
+    raise RowError(column, _("“%(value)s” is not a date (use 2026-03-31)") % {"value": text})
+
+
+def _int_id(value, column: str) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    if not text.isdigit():
+        raise RowError(column, _("“%(value)s” is not a task id") % {"value": text})
+    return int(text)
+
+
+def read_sheet(content: bytes, file_name: str):
+    """The header row's columns and the data rows (sheet row number, values) of the first
+    sheet; DomainError (naming the file) when it is no workbook or lacks a column."""
+    from openpyxl import load_workbook
+
+    if not content.startswith(b"PK\x03\x04"):
+        raise DomainError(_("%(file)s is not an Excel workbook (.xlsx).") % {"file": file_name})
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds on a damaged file
+        raise DomainError(
+            _("%(file)s could not be opened as an Excel workbook: %(error)s")
+            % {"file": file_name, "error": e}
+        ) from e
+    try:
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    headers = {header: name for name, header in COLUMNS.items()}
+    for number, values in enumerate(rows[:10], start=1):
+        cells = [_text(v) for v in values]
+        if COLUMNS["title"] in cells:
+            index = {headers[c]: i for i, c in enumerate(cells) if c in headers}
+            missing = [COLUMNS[f] for f in REQUIRED if f not in index]
+            if missing:
+                break
+            data = [
+                (line, values)
+                for line, values in enumerate(rows[number:], start=number + 1)
+                if any(_text(v) for v in values)
+            ]
+            return index, data
+    raise DomainError(
+        _("%(file)s: required columns missing: %(columns)s.")
+        % {"file": file_name, "columns": "、".join(COLUMNS[f] for f in REQUIRED)}
+    )
+
+
+class _Lookups:
+    def __init__(self, user):
+        self.user = user
+        self.projects = {}
+        self.people = {}
+
+    def project(self, code: str) -> Project | None:
+        if code not in self.projects:
+            self.projects[code] = (
+                Project.objects.visible_to(self.user)
+                .filter(code__iexact=code)
+                .select_related("implementing_unit__region")
+                .first()
+            )
+        return self.projects[code]
+
+    def owner(self, project: Project, name: str) -> User:
+        key = (project.implementing_unit_id, name)
+        if key not in self.people:
+            users = User.objects.filter(institution=project.implementing_unit_id, is_active=True)
+            matches = list(users.filter(username=name)) or list(users.filter(full_name=name))
+            self.people[key] = matches[0] if len(matches) == 1 else None
+        if self.people[key] is None:
+            raise RowError(
+                COLUMNS["owner"],
+                _("“%(name)s” is not a person of %(unit)s")
+                % {"name": name, "unit": project.implementing_unit or "—"},
+            )
+        return self.people[key]
+
+
+def _row_fields(index, values, lookups: _Lookups) -> tuple[Task | None, Project, dict]:
+    def cell(name):
+        i = index.get(name)
+        return values[i] if i is not None and i < len(values) else None
+
+    task_id = _int_id(cell("id"), COLUMNS["id"]) if "id" in index else None
+    code = _text(cell("project"))
+    if not code:
+        raise RowError(COLUMNS["project"], _("a project code is required"))
+    project = lookups.project(code)
+    if project is None:
+        raise RowError(COLUMNS["project"], _("no project with code “%(code)s”") % {"code": code})
+    task = None
+    if task_id is not None:
+        task = Task.objects.visible_to(lookups.user).filter(pk=task_id).first()
+        if task is None:
+            raise RowError(COLUMNS["id"], _("no task with id %(id)d") % {"id": task_id})
+        if task.project_id != project.pk:
+            raise RowError(
+                COLUMNS["project"],
+                _("task %(id)d belongs to project %(code)s")
+                % {"id": task_id, "code": task.project.code},
+            )
+    title = _text(cell("title"))
+    if not title:
+        raise RowError(COLUMNS["title"], _("a task title is required"))
+    fields = {"title": title}
+    fields["deadline"] = _date(cell("deadline"), COLUMNS["deadline"], required=True)
+    if "start" in index:
+        fields["start"] = _date(cell("start"), COLUMNS["start"], required=False)
+    for name in ("department", "deliverable"):
+        if name in index:
+            fields[name] = _text(cell(name))
+    if "owner" in index:
+        name = _text(cell("owner"))
+        fields["owner"] = lookups.owner(project, name) if name else None
+    if "weight" in index and _text(cell("weight")):
+        try:
+            weight = Decimal(_text(cell("weight")))
+        except InvalidOperation:
+            weight = Decimal(0)
+        if not weight.is_finite() or weight <= 0 or weight >= 100000:
+            raise RowError(COLUMNS["weight"], _("the weight must be a positive number"))
+        fields["weight"] = weight
+    start = fields.get("start", task.start if task else None)
+    if start and start > fields["deadline"]:
+        raise RowError(COLUMNS["deadline"], _("the deadline is before the start"))
+    if "parent" in index:
+        parent_id = _int_id(cell("parent"), COLUMNS["parent"])
+        if task is not None:
+            if parent_id != task.parent_id:
+                raise RowError(
+                    COLUMNS["parent"], _("the parent of an existing task cannot be changed")
+                )
+        elif parent_id is not None:
+            parent = project.tasks.filter(pk=parent_id).first()
+            if parent is None:
+                raise RowError(
+                    COLUMNS["parent"],
+                    _("no task %(id)d in this project") % {"id": parent_id},
+                )
+            fields["parent"] = parent
+    return task, project, fields
+
+
+def import_tasks(content: bytes, file_name: str, *, acting_user) -> ImportResult:
+    """Apply a filled task sheet row by row (see the module docstring)."""
+    index, rows = read_sheet(content, file_name)
+    result = ImportResult(file_name)
+    lookups = _Lookups(acting_user)
+    for line, values in rows:
+        try:
+            with transaction.atomic():
+                task, project, fields = _row_fields(index, values, lookups)
+                if task is None:
+                    services.create_task(project, acting_user=acting_user, **fields)
+                    result.created += 1
+                else:
+                    before = task.updated_at
+                    task = services.update_task(task, acting_user=acting_user, **fields)
+                    if task.updated_at == before:
+                        result.unchanged += 1
+                    else:
+                        result.updated += 1
+        except RowError as e:
+            result.rejects.append(Reject(line, e.column, e.reason))
+        except DomainError as e:
+            result.rejects.append(Reject(line, COLUMNS["project"], e.message))
+        except PermissionDenied:
+            result.rejects.append(
+                Reject(line, COLUMNS["project"], _("you may not change this project's tasks"))
+            )
+    return result

@@ -1,0 +1,370 @@
+"""The two ledgers (双台账) of stage 4: the task ledger (tasks and sub-tasks with department,
+owner, dates, deliverable and weight) and the progress ledger (dated progress updates per task
+and indicator measurements per reporting period, each with evidence files).
+
+A figure the unit reports counts only once the county bureau or the task force confirms it;
+a task's `percent` is its last confirmed figure. Overdue is derived from the deadline and
+today's date in Asia/Shanghai, never stored.
+"""
+
+import os
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from jiebang.core.scoping import ScopedQuerySet
+from jiebang.projects.models import Indicator, Project
+
+DUE_SOON_DAYS = 7
+
+
+class TaskQuerySet(ScopedQuerySet):
+    """Tasks scoped through their project's implementing unit: a county bureau sees the tasks
+    of its county's units, a unit its own projects' tasks."""
+
+    region_path_field = "project__implementing_unit__region__path"
+    unit_field = "project__implementing_unit"
+
+    def open(self):
+        return self.exclude(status=Task.Status.DONE)
+
+    def overdue(self, today=None):
+        """Past the deadline (before today's local date) and not done."""
+        return self.open().filter(deadline__lt=today or timezone.localdate())
+
+    def due_soon(self, today=None):
+        """Not done, due today or within the next DUE_SOON_DAYS days."""
+        today = today or timezone.localdate()
+        return self.open().filter(
+            deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS)
+        )
+
+    def top_level(self):
+        return self.filter(parent=None)
+
+
+class Task(models.Model):
+    """A task (or a sub-task, one level down) in a project's decomposition."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", pgettext_lazy("task status", "In progress")
+        DONE = "done", _("Done")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subtasks",
+    )
+    title = models.CharField(_("task"), max_length=200)
+    department = models.CharField(_("responsible department"), max_length=100, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ledger_tasks",
+    )
+    start = models.DateField(_("start"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"))
+    deliverable = models.CharField(_("deliverable"), max_length=300, blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=7,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0.01)],
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("confirmed progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["project", "deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="ledger_task_weight_positive"),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="ledger_task_percent_max"),
+        ]
+        # The queues and the overdue counts filter open tasks by deadline.
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("ledger:task-detail", args=[self.pk])
+
+    def overdue_on(self, today) -> bool:
+        """Not done and its deadline passed before `today` (a local date)."""
+        return self.status != self.Status.DONE and self.deadline < today
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_on(timezone.localdate())
+
+    @property
+    def is_due_soon(self) -> bool:
+        today = timezone.localdate()
+        return self.status != self.Status.DONE and today <= self.deadline <= today + timedelta(
+            days=DUE_SOON_DAYS
+        )
+
+
+class Review(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    RETURNED = "returned", _("Returned")
+
+
+class ReviewedFigure(models.Model):
+    """What a progress update and an indicator measurement share: the unit reports, the county
+    bureau or the task force confirms or returns it with a reason."""
+
+    review = models.CharField(
+        _("review"), max_length=20, choices=Review.choices, default=Review.SUBMITTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def project(self) -> Project:
+        raise NotImplementedError
+
+
+class ProgressUpdateQuerySet(ScopedQuerySet):
+    region_path_field = "task__project__implementing_unit__region__path"
+    unit_field = "task__project__implementing_unit"
+
+
+class ProgressUpdate(ReviewedFigure):
+    """A dated report on one task (status, percent, text, evidence); an acceptance (验收) by
+    the task force is recorded as an update it confirms itself."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Report")
+        ACCEPTANCE = "acceptance", _("Acceptance")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="updates"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPORT)
+    reported_on = models.DateField(_("date"), default=timezone.localdate)
+    status = models.CharField(_("status"), max_length=20, choices=Task.Status.choices)
+    percent = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MaxValueValidator(100)]
+    )
+    text = models.TextField(_("progress note"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-reported_on", "-pk"]
+        # The review queues list the updates awaiting confirmation.
+        indexes = [models.Index(fields=["review", "reported_on"])]
+
+    def __str__(self):
+        return f"{self.task} · {self.reported_on} · {self.percent}%"
+
+    @property
+    def project(self) -> Project:
+        return self.task.project
+
+
+class MeasurementQuerySet(ScopedQuerySet):
+    region_path_field = "indicator__project__implementing_unit__region__path"
+    unit_field = "indicator__project__implementing_unit"
+
+    def confirmed(self):
+        return self.filter(review=Review.CONFIRMED)
+
+
+class IndicatorMeasurement(ReviewedFigure):
+    """The value of a project's quantified indicator for one reporting period (its first
+    day: the month, quarter, half-year or year the figure covers)."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="measurements",
+    )
+    period = models.DateField(_("reporting period"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("data source"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator measurement")
+        verbose_name_plural = _("indicator measurements")
+        ordering = ["indicator", "period", "pk"]
+        constraints = [
+            # One live figure per indicator and period; a returned one may be reported again.
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                condition=Q(review__in=["submitted", "confirmed"]),
+                name="ledger_measurement_one_live_per_period",
+            )
+        ]
+        # The trend chart reads an indicator's confirmed figures in period order.
+        indexes = [models.Index(fields=["review", "indicator", "period"])]
+
+    def __str__(self):
+        return f"{self.indicator} · {self.period:%Y-%m} · {self.value}"
+
+    @property
+    def project(self) -> Project:
+        return self.indicator.project
+
+
+EVIDENCE_TYPES = {
+    # extension → the first bytes of such a file, so a renamed file is caught too
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG",),
+    "pdf": (b"%PDF",),
+    "xlsx": (b"PK\x03\x04",),
+    "xls": (b"\xd0\xcf\x11\xe0",),
+}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_evidence(upload) -> None:
+    """Images, PDFs and Excel workbooks up to 10 MB whose content matches their extension;
+    the message names the file so the unit knows which upload to fix."""
+    name = os.path.basename(upload.name or "")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    types = ", ".join(EVIDENCE_TYPES)
+    if extension not in EVIDENCE_TYPES:
+        raise ValidationError(
+            _("“%(name)s” is not an accepted file type; use one of: %(types)s.")
+            % {"name": name, "types": types},
+            code="file_type",
+        )
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(limit)d MB.")
+            % {"name": name, "limit": EVIDENCE_MAX_BYTES // 1024 // 1024},
+            code="file_size",
+        )
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(position)
+    if not head.startswith(EVIDENCE_TYPES[extension]):
+        raise ValidationError(
+            _("“%(name)s” is not really a %(type)s file; its content does not match its name.")
+            % {"name": name, "type": extension.upper()},
+            code="file_content",
+        )
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Evidence goes with its update or measurement."""
+        updates = ProgressUpdate.objects.visible_to(user).values("pk")
+        measurements = IndicatorMeasurement.objects.visible_to(user).values("pk")
+        return self.filter(Q(update__in=updates) | Q(measurement__in=measurements))
+
+
+class Evidence(models.Model):
+    """A file backing a progress update or an indicator measurement (served only to those who
+    may see the figure; there is no public media URL)."""
+
+    update = models.ForeignKey(
+        ProgressUpdate,
+        verbose_name=_("progress update"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    measurement = models.ForeignKey(
+        IndicatorMeasurement,
+        verbose_name=_("indicator measurement"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("file"), upload_to="ledger/%Y/%m/", validators=[validate_evidence])
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(update__isnull=False, measurement__isnull=True)
+                | Q(update__isnull=True, measurement__isnull=False),
+                name="ledger_evidence_one_owner",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("ledger:evidence", args=[self.pk])

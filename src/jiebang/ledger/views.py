@@ -1,0 +1,357 @@
+"""Pages of the two ledgers: the task ledger (任务台账), a project's ledger with its tasks and
+indicator figures, task pages with progress updates and their review, the queue (我的待办),
+一图一表, and the Excel export and import."""
+
+import rules
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiebang.core.errors import DomainError
+from jiebang.core.history import object_history
+from jiebang.core.permissions import require_perm
+from jiebang.core.scoping import get_visible_or_404, user_scope
+from jiebang.projects.models import Project
+
+from . import charts, excel, services
+from .forms import (
+    AcceptForm,
+    ImportForm,
+    MeasurementForm,
+    ProgrammeFilterForm,
+    ProgressForm,
+    ReturnForm,
+    TaskFilterForm,
+    TaskForm,
+)
+from .models import Evidence, IndicatorMeasurement, ProgressUpdate, Task
+from .queries import Queue, overdue_counts, progress_of
+
+# Projects with a ledger: from the decomposition while the letter is drafted to evaluation.
+LEDGER_PROJECT_STATUSES = (*services.LEDGER_STATUSES, "completed", "evaluated")
+
+
+def can(user, perm, obj=None) -> bool:
+    """What the rules grant (the Django superuser flag of the city admin grants nothing)."""
+    return rules.has_perm(perm, user, obj)
+
+
+def ledger_projects(user):
+    """The projects whose ledger the user may see: city staff all, a county bureau those of
+    its county's units, a unit its own (a published project alone is not enough)."""
+    projects = Project.objects.filter(status__in=LEDGER_PROJECT_STATUSES)
+    scope = user_scope(user)
+    if scope.is_city:
+        return projects
+    if scope.region_path:
+        return projects.filter(implementing_unit__region__path__startswith=scope.region_path)
+    if scope.unit_id:
+        return projects.filter(implementing_unit=scope.unit_id)
+    return projects.none()
+
+
+def _project(request, pk) -> Project:
+    require_perm(request.user, "ledger.view_ledger")
+    return get_object_or_404(ledger_projects(request.user), pk=pk)
+
+
+def _task(request, pk) -> Task:
+    require_perm(request.user, "ledger.view_ledger")
+    return get_visible_or_404(Task, request.user, pk=pk)
+
+
+def task_list(request):
+    """任务台账: every task in the user's scope, filterable, with export and import."""
+    require_perm(request.user, "ledger.view_ledger")
+    form = TaskFilterForm(request.GET or None)
+    tasks = form.filter(
+        Task.objects.visible_to(request.user).select_related(
+            "project__implementing_unit", "owner", "parent"
+        )
+    ).order_by("deadline", "pk")
+    context = {
+        "form": form,
+        "page": Paginator(tasks, 50).get_page(request.GET.get("page")),
+        "today": timezone.localdate(),
+        "export_query": request.GET.urlencode(),
+        "can_import": can(request.user, "ledger.import_tasks"),
+    }
+    return render(request, "ledger/task_list.html", context)
+
+
+def project_ledger(request, pk, measurement_form=None):
+    """A project's ledger: its tasks and sub-tasks, the indicator figures, the forms."""
+    project = _project(request, pk)
+    user = request.user
+    measurements = IndicatorMeasurement.objects.filter(indicator__project=project)
+    context = {
+        "project": project,
+        "rows": charts.task_rows(project),
+        "progress": progress_of([project.pk])[project.pk],
+        "overdue": overdue_counts([project.pk])[project.pk],
+        "measurements": measurements.select_related("indicator", "reviewed_by", "created_by")
+        .prefetch_related("evidence")
+        .order_by("indicator", "-period", "-pk"),
+        "can_manage": can(user, "ledger.manage_tasks", project)
+        and project.status in services.LEDGER_STATUSES,
+        "can_report": can(user, "ledger.report_progress", project)
+        and project.status in services.LEDGER_STATUSES,
+        "can_review": can(user, "ledger.review_figure", project),
+        "can_complete": can(user, "ledger.complete_project", project)
+        and project.status == Project.Status.IN_PROGRESS,
+        "return_form": ReturnForm(),
+    }
+    if context["can_report"] and project.indicators.exists():
+        context["measurement_form"] = measurement_form or MeasurementForm(project=project)
+    return render(request, "ledger/project_ledger.html", context)
+
+
+def _task_form(request, project, task=None):
+    require_perm(request.user, "ledger.manage_tasks", project)
+    initial = {k: getattr(task, k) for k in services.TASK_FIELDS} if task else None
+    form = TaskForm(request.POST or None, project=project, task=task, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if task is None:
+                task = services.create_task(project, acting_user=request.user, **form.cleaned_data)
+            else:
+                task = services.update_task(task, acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The task was saved."))
+            return redirect(task)
+    context = {"form": form, "project": project, "task": task}
+    return render(request, "ledger/task_form.html", context)
+
+
+def task_create(request, pk):
+    return _task_form(request, _project(request, pk))
+
+
+def task_edit(request, pk):
+    task = _task(request, pk)
+    return _task_form(request, task.project, task)
+
+
+def task_detail(request, pk, progress_form=None, accept_form=None):
+    task = _task(request, pk)
+    user = request.user
+    reportable = task.project.status in services.LEDGER_STATUSES
+    open_leaf = task.status != Task.Status.DONE and not task.subtasks.exists()
+    context = {
+        "task": task,
+        "project": task.project,
+        "subtasks": task.subtasks.select_related("owner"),
+        "updates": task.updates.select_related("created_by", "reviewed_by").prefetch_related(
+            "evidence"
+        ),
+        "can_manage": reportable and can(user, "ledger.manage_tasks", task.project),
+        "can_review": can(user, "ledger.review_figure", task),
+        "return_form": ReturnForm(),
+        "history": object_history(task),
+    }
+    if reportable and open_leaf and can(user, "ledger.report_progress", task):
+        context["progress_form"] = progress_form or ProgressForm(
+            initial={"status": Task.Status.IN_PROGRESS, "percent": task.percent}
+        )
+    if reportable and task.status != Task.Status.DONE and can(user, "ledger.accept_task", task):
+        context["accept_form"] = accept_form or AcceptForm()
+    return render(request, "ledger/task_detail.html", context)
+
+
+@require_POST
+def task_report(request, pk):
+    task = _task(request, pk)
+    require_perm(request.user, "ledger.report_progress", task)
+    form = ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.report_progress(task, acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Your update was sent for confirmation."))
+            return redirect(task)
+    return task_detail(request, pk, progress_form=form)
+
+
+@require_POST
+def task_accept(request, pk):
+    task = _task(request, pk)
+    require_perm(request.user, "ledger.accept_task", task)
+    form = AcceptForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.accept_task(task, acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The task was accepted and is done."))
+            return redirect(task)
+    return task_detail(request, pk, accept_form=form)
+
+
+def _review(request, figure, perform, message):
+    require_perm(request.user, "ledger.review_figure", figure)
+    try:
+        perform()
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, message)
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else "ledger:queue")
+
+
+@require_POST
+def update_confirm(request, pk):
+    update = get_visible_or_404(ProgressUpdate, request.user, pk=pk)
+    confirm = lambda: services.confirm_update(update, acting_user=request.user)  # noqa: E731
+    return _review(request, update, confirm, _("The update was confirmed."))
+
+
+@require_POST
+def update_return(request, pk):
+    update = get_visible_or_404(ProgressUpdate, request.user, pk=pk)
+    reason = request.POST.get("reason", "")
+    back = lambda: services.return_update(update, acting_user=request.user, reason=reason)  # noqa: E731
+    return _review(request, update, back, _("The update was returned to the unit."))
+
+
+@require_POST
+def measurement_create(request, pk):
+    project = _project(request, pk)
+    require_perm(request.user, "ledger.report_progress", project)
+    form = MeasurementForm(request.POST, request.FILES, project=project)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.report_measurement(data.pop("indicator"), acting_user=request.user, **data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The figure was sent for confirmation."))
+            return redirect("ledger:project-ledger", pk=project.pk)
+    return project_ledger(request, pk, measurement_form=form)
+
+
+@require_POST
+def measurement_confirm(request, pk):
+    figure = get_visible_or_404(IndicatorMeasurement, request.user, pk=pk)
+    confirm = lambda: services.confirm_measurement(figure, acting_user=request.user)  # noqa: E731
+    return _review(request, figure, confirm, _("The figure was confirmed."))
+
+
+@require_POST
+def measurement_return(request, pk):
+    figure = get_visible_or_404(IndicatorMeasurement, request.user, pk=pk)
+    reason = request.POST.get("reason", "")
+    back = lambda: services.return_measurement(  # noqa: E731
+        figure, acting_user=request.user, reason=reason
+    )
+    return _review(request, figure, back, _("The figure was returned to the unit."))
+
+
+def evidence(request, pk):
+    """An evidence file, only to those who may see its figure (no public media URL)."""
+    require_perm(request.user, "ledger.view_ledger")
+    item = get_visible_or_404(Evidence, request.user, pk=pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+@require_POST
+def project_complete(request, pk):
+    project = _project(request, pk)
+    require_perm(request.user, "ledger.complete_project", project)
+    try:
+        services.complete_project(project, acting_user=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("The project is completed."))
+    return redirect("ledger:project-ledger", pk=project.pk)
+
+
+def queue(request):
+    """我的待办: what waits for this user, by role (see queries.Queue)."""
+    require_perm(request.user, "ledger.view_ledger")
+    queue = Queue(request.user)
+    related = ("project__implementing_unit", "owner")
+    context = {
+        "queue": queue,
+        "own_overdue": queue.own_overdue.select_related(*related),
+        "own_due_soon": queue.own_due_soon.select_related(*related),
+        "scope_overdue": queue.scope_overdue.select_related(*related)[:200],
+        "returned_updates": queue.returned_updates.select_related("task__project"),
+        "returned_measurements": queue.returned_measurements.select_related("indicator__project"),
+        "waiting_updates": queue.waiting_updates.select_related(
+            "task__project__implementing_unit", "created_by"
+        ).prefetch_related("evidence"),
+        "waiting_measurements": queue.waiting_measurements.select_related(
+            "indicator__project__implementing_unit", "created_by"
+        ).prefetch_related("evidence"),
+        "return_form": ReturnForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "ledger/queue.html", context)
+
+
+def project_chart(request, pk):
+    """一图一表 of one project: Gantt and indicator trends beside their tables."""
+    project = _project(request, pk)
+    data, rows = charts.project_chart(project)
+    context = {
+        "project": project,
+        "data": data,
+        "rows": rows,
+        "progress": progress_of([project.pk])[project.pk],
+    }
+    return render(request, "ledger/project_chart.html", context)
+
+
+def programme_chart(request):
+    """一图一表 of the programme: every project in scope from start to end with its progress."""
+    require_perm(request.user, "ledger.view_ledger")
+    form = ProgrammeFilterForm(request.GET or None)
+    group = (form.is_valid() and form.cleaned_data["group"]) or "dimension"
+    projects = form.filter(ledger_projects(request.user))
+    data, rows, summary = charts.programme_chart(projects, group=group)
+    context = {"form": form, "data": data, "rows": rows, "summary": summary, "group": group}
+    return render(request, "ledger/programme_chart.html", context)
+
+
+def export(request):
+    """The task ledger in scope (filtered like the list) as a formatted workbook."""
+    require_perm(request.user, "ledger.view_ledger")
+    form = TaskFilterForm(request.GET or None)
+    tasks = form.filter(Task.objects.visible_to(request.user))
+    scope = request.user.institution or request.user.region or _("all projects")
+    content = excel.export_tasks(tasks, scope=str(scope))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"ledger-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def import_tasks(request):
+    """Upload a filled task sheet; the good rows are applied, the bad ones listed."""
+    require_perm(request.user, "ledger.import_tasks")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = excel.import_tasks(upload.read(), upload.name, acting_user=request.user)
+        except DomainError as e:
+            form.add_error("file", e.message)
+    context = {"form": form, "result": result, "list_url": reverse("ledger:task-list")}
+    return render(request, "ledger/task_import.html", context)
