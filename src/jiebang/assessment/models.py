@@ -46,7 +46,12 @@ class PointRule(models.Model):
             # One active rule per kind, so a record never counts twice; services check it first
             # for a message.
             models.UniqueConstraint(
-                fields=["kind"], condition=Q(is_active=True), name="assessment_one_active_rule"
+                fields=["kind"],
+                condition=Q(is_active=True),
+                name="assessment_one_active_rule",
+                violation_error_message=_(
+                    "Another active rule already counts these records; deactivate it first."
+                ),
             )
         ]
 
@@ -104,7 +109,9 @@ class Recognition(models.Model):
         constraints = [
             # A project is recognised once per kind and year; record_recognition checks first.
             models.UniqueConstraint(
-                fields=["project", "kind", "year"], name="assessment_recognition_once"
+                fields=["project", "kind", "year"],
+                name="assessment_recognition_once",
+                violation_error_message=_("The project already has this recognition for the year."),
             )
         ]
         # The points of a year count recognitions by kind and year.
