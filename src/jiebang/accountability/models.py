@@ -285,6 +285,10 @@ class Meeting(models.Model):
     date = models.DateField(_("date"))
     attendees = models.TextField(_("attendees"))
     decisions = models.TextField(_("decisions"))
+    # Each follow-up became a ledger task; the link stays so the minutes show their progress.
+    follow_ups = models.ManyToManyField(
+        "ledger.Task", verbose_name=_("follow-ups"), blank=True, related_name="meetings"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -370,6 +374,9 @@ class Interview(models.Model):
     )
     unit = models.ForeignKey(
         Institution, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="interviews"
+    )
+    tasks = models.ManyToManyField(
+        "ledger.Task", verbose_name=_("overdue tasks"), related_name="interviews"
     )
     interviewees = models.CharField(_("interviewed"), max_length=200)
     interviewers = models.CharField(_("interviewers"), max_length=200)
