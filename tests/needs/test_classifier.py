@@ -51,3 +51,39 @@ def test_quality_report_from_the_shipped_corpus():
         assert name in text
     assert "precision" in text and "confusion matrix" in text
     assert len(report.confusion) == len(CATEGORIES)
+
+
+def test_fused_scorer_gives_the_pipelines_probabilities():
+    """classify() computes TF-IDF, the linear model and its calibration in one pass; the
+    numbers are scikit-learn's own, for texts of every style and for degenerate ones."""
+    import numpy as np
+
+    from jiebang.needs.classifier.engine import FusedScorer, load_model
+
+    model = load_model()
+    scorer = FusedScorer.from_pipeline(model)
+    assert scorer is not None
+    texts = [e.text for e in load_corpus()[::7]] + ["", "  ", "ＡＢＣ１２３", "号", "挂号难" * 400]
+    fused = scorer.predict_proba(texts)
+    reference = model.predict_proba(texts)
+    assert np.abs(fused - reference).max() < 1e-5
+    assert (fused.argmax(axis=1) == reference.argmax(axis=1)).all()
+    assert list(scorer.classes) == list(model.classes_)
+    labels = classify(texts)
+    assert [name for name, _p in labels] == list(model.classes_[reference.argmax(axis=1)])
+
+
+def test_fused_scorer_batches_and_logistic_regression():
+    """Batches longer than one pass, and the softmax of a multinomial logistic regression."""
+    import numpy as np
+
+    from jiebang.needs.classifier.engine import FusedScorer, candidates
+
+    examples = load_corpus()[::3]
+    texts, labels = [e.text for e in examples], [e.category for e in examples]
+    model = candidates()["logreg_char13"].set_params(model__max_iter=300).fit(texts, labels)
+    scorer = FusedScorer.from_pipeline(model)
+    scorer.BATCH = 100
+    fused = scorer.predict_proba(texts)
+    assert fused.shape == (len(texts), len(CATEGORIES))
+    assert np.abs(fused - model.predict_proba(texts)).max() < 1e-5

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit, softmax
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import classification_report, confusion_matrix, f1_score
@@ -21,7 +23,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from .features import CharNgramTfidf
+from .features import CharNgramTfidf, column_keys
 
 HERE = Path(__file__).parent
 CORPUS_DIR = HERE / "corpus"
@@ -193,14 +195,113 @@ def load_model(path: Path = MODEL_FILE):
     return bundle["pipeline"]
 
 
+class FusedScorer:
+    """The fitted pipeline's `predict_proba` computed in one pass over a batch.
+
+    scikit-learn builds the TF-IDF matrix (COO → CSR, sorting every row, summing duplicates,
+    normalising), then the linear model multiplies it and the calibrators map each class's
+    decision value through its sigmoid. Here the n-gram keys of the batch are sorted once,
+    the term frequencies read off the runs, and the L2 norm applied to the decision values
+    instead of to the matrix: the same numbers (to float32 rounding) at about half the cost.
+    Only for the shapes this project trains: CharNgramTfidf followed by a linear model, calibrated
+    by sigmoids (CalibratedClassifierCV) or multinomial (LogisticRegression).
+    """
+
+    BATCH = 4096  # texts per pass: bounds memory, and document << bits stays in int32
+
+    def __init__(self, features: CharNgramTfidf, linear_models, classes):
+        self.ngram_range = features.ngram_range
+        self.sublinear_tf = features.sublinear_tf
+        self.idf = features.idf_.astype(np.float32)
+        self.columns = len(self.idf)
+        self.bits = max(1, self.columns.bit_length())
+        self.dtype = np.int32 if (self.BATCH << self.bits) < 2**31 else np.int64
+        self.column_of = np.append(features.column_of_, -1).astype(self.dtype)
+        # (weights columns × classes, intercepts, sigmoid slopes and offsets or None: softmax)
+        self.linear_models = linear_models
+        self.classes = np.asarray(classes)
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> "FusedScorer | None":
+        steps = getattr(pipeline, "named_steps", {})
+        features, model = steps.get("features"), steps.get("model")
+        if not isinstance(features, CharNgramTfidf) or model is None:
+            return None
+        classes = model.classes_
+        models = []
+        if isinstance(model, CalibratedClassifierCV):
+            for calibrated in model.calibrated_classifiers_:
+                estimator = calibrated.estimator
+                if (
+                    calibrated.method != "sigmoid"
+                    or not hasattr(estimator, "coef_")
+                    or len(classes) < 3
+                    or not np.array_equal(estimator.classes_, classes)
+                ):
+                    return None
+                slopes = np.array([c.a_ for c in calibrated.calibrators])
+                offsets = np.array([c.b_ for c in calibrated.calibrators])
+                models.append((estimator.coef_, estimator.intercept_, slopes, offsets))
+        elif isinstance(model, LogisticRegression) and len(classes) >= 3:
+            models.append((model.coef_, model.intercept_, None, None))
+        else:
+            return None
+        linear = [
+            (np.ascontiguousarray(coef.T, dtype=np.float32), intercept, a, b)
+            for coef, intercept, a, b in models
+        ]
+        return cls(features, linear, classes)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        parts = [
+            self._batch(texts[start : start + self.BATCH])
+            for start in range(0, len(texts), self.BATCH)
+        ]
+        return np.concatenate(parts) if parts else np.zeros((0, len(self.classes)))
+
+    def _batch(self, texts) -> np.ndarray:
+        n = len(texts)
+        keys = column_keys(texts, self.ngram_range, self.column_of, self.bits, self.dtype)
+        run_starts = np.flatnonzero(np.diff(keys, prepend=keys[:1] - 1))
+        unique = keys[run_starts]
+        column = unique & ((1 << self.bits) - 1)
+        doc = unique >> self.bits
+        tf = np.diff(run_starts, append=len(keys)).astype(np.float32)
+        weight = (np.log(tf) + 1 if self.sublinear_tf else tf) * self.idf[column]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc, minlength=n), out=indptr[1:])
+        matrix = sp.csr_matrix((weight, column, indptr), shape=(n, self.columns))
+        norms = np.sqrt(np.bincount(doc, weights=np.square(weight), minlength=n))
+        norms[norms == 0] = 1
+        proba = np.zeros((n, len(self.classes)))
+        for coef, intercept, slopes, offsets in self.linear_models:
+            decision = (matrix @ coef) / norms[:, None] + intercept
+            if slopes is None:  # multinomial logistic regression: softmax
+                proba += softmax(decision, axis=1)
+                continue
+            p = expit(-(decision * slopes + offsets))
+            total = p.sum(axis=1, keepdims=True)
+            proba += np.divide(p, total, out=np.full_like(p, 1 / p.shape[1]), where=total != 0)
+        return proba / len(self.linear_models)
+
+
+@lru_cache(maxsize=1)
+def _scorer(pipeline):
+    return FusedScorer.from_pipeline(pipeline)
+
+
 def classify(texts: Sequence[str]) -> list[tuple[str, float]]:
     """(category name, confidence 0–1) for each text, in one batch."""
     if not texts:
         return []
     model = load_model()
-    probabilities = model.predict_proba(list(texts))
+    scorer = _scorer(model)
+    texts = list(texts)
+    if scorer is not None:
+        probabilities, classes = scorer.predict_proba(texts), scorer.classes
+    else:
+        probabilities, classes = model.predict_proba(texts), model.classes_
     best = probabilities.argmax(axis=1)
-    classes = model.classes_
-    return [
-        (str(classes[i]), round(float(p[i]), 4)) for i, p in zip(best, probabilities, strict=True)
-    ]
+    confidence = probabilities[np.arange(len(best)), best].tolist()
+    labels = classes[best].tolist()
+    return [(str(label), round(p, 4)) for label, p in zip(labels, confidence, strict=True)]
