@@ -29,6 +29,21 @@ class ProjectsConfig(AppConfig):
             [
                 Entry(_("Claims"), "projects:claim-list", "projects.view_claims", "hand-index"),
                 Entry(
+                    _("My projects"),
+                    "projects:my-projects",
+                    "projects.view_own_projects",
+                    "briefcase",
+                ),
+                Entry(
+                    _("Competitions"),
+                    "projects:competition-list",
+                    "projects.view_competitions",
+                    "trophy",
+                ),
+                Entry(
+                    _("Dispatch"), "projects:assign-index", "projects.view_assignment", "diagram-2"
+                ),
+                Entry(
                     _("Green channel"),
                     "projects:case-list",
                     "projects.view_green_channel",

@@ -213,6 +213,7 @@ class Standing:
     comments: list = field(default_factory=list)  # (member, comment)
     rank: int = 0
     tie_break: str = ""  # how a tie on the total with the pitch above was broken
+    by_criterion: list = field(default_factory=list)  # (criterion, mean), in criteria order
 
 
 def _mean(values) -> Decimal:
@@ -255,6 +256,7 @@ def ranking(competition: Competition) -> list[Standing]:
                 means={pk: _mean(v) for pk, v in per_criterion.items()},
                 sheets=len(weighted),
                 comments=[(s.member, s.comment) for s in claim_sheets if s.comment],
+                by_criterion=[(c, _mean(per_criterion[c.pk])) for c in criteria],
             )
         )
     heaviest = sorted(criteria, key=lambda c: (-c.weight, c.order, c.pk))

@@ -2,8 +2,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiebang.core.forms import BootstrapMixin
-from jiebang.orgs.models import Institution, Region
+from jiebang.core.forms import BootstrapMixin, style_widgets
+from jiebang.orgs.models import Institution, Region, User
 
 from .models import (
     Dimension,
@@ -249,3 +249,164 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
             # JSON lists are matched as text: works alike on SQLite and PostgreSQL.
             cases = cases.filter(departments__icontains=f'"{department}"')
         return cases
+
+
+# 竞技比武
+
+
+class CompetitionForm(BootstrapMixin, forms.Form):
+    session_at = forms.DateTimeField(
+        label=_("roadshow date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("place"), max_length=200)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    panel = forms.ModelMultipleChoiceField(
+        label=_("panel"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Panel members and experts who score the pitches."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .competitions import panel_candidates
+
+        super().__init__(*args, **kwargs)
+        self.fields["panel"].queryset = panel_candidates()
+        self.fields["panel"].label_from_instance = lambda u: f"{u} · {u.get_role_display()}"
+
+
+class CriterionForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("criterion"), max_length=100, required=False)
+    weight = forms.DecimalField(
+        label=_("weight"), max_digits=6, decimal_places=2, min_value=0, required=False
+    )
+    max_score = forms.DecimalField(
+        label=_("maximum score"), max_digits=6, decimal_places=2, min_value=0, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and (data.get("weight") is None or data.get("max_score") is None):
+            raise forms.ValidationError(_("Give the weight and the highest score."))
+        return data
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2)
+
+
+class ScoreForm(BootstrapMixin, forms.Form):
+    """One panel member's sheet for one pitch: a score per criterion and a comment."""
+
+    comment = forms.CharField(
+        label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"c{criterion.pk}"] = forms.DecimalField(
+                label=f"{criterion.name} (0–{criterion.max_score.normalize():f})",
+                min_value=0,
+                max_value=criterion.max_score,
+                max_digits=6,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.5"}),
+            )
+        self.order_fields([f"c{c.pk}" for c in self.criteria] + ["comment"])
+        style_widgets(self)
+
+    def values(self) -> dict:
+        return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
+
+
+class CancelForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# 派单
+
+
+class DispatchForm(BootstrapMixin, forms.Form):
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Unclaimed published projects"),
+        queryset=Project.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Unit types"),
+        choices=KIND_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    counties = forms.ModelMultipleChoiceField(
+        label=_("Counties (none: all)"),
+        queryset=Region.objects.filter(kind__in=Region.COUNTY_LEVEL),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    capability = forms.FloatField(label=_("capability weight"), min_value=0, initial=1.0)
+    locality = forms.FloatField(label=_("locality weight"), min_value=0, initial=0.5)
+    min_per_region = forms.IntegerField(
+        label=_("minimum projects per county"),
+        min_value=0,
+        initial=0,
+        help_text=_("Regional balance: every county with units gets at least this many."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .dispatch import unclaimed_projects
+
+        super().__init__(*args, **kwargs)
+        projects = unclaimed_projects().select_related("region").order_by("code")
+        self.fields["projects"].queryset = projects
+        self.fields["projects"].initial = [p.pk for p in projects]
+        self.fields["kinds"].initial = [k for k, _label in KIND_CHOICES if k != "bureau"]
+
+
+class PairForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("unit"),
+        queryset=Institution.objects.none(),
+        required=False,
+        empty_label=_("(leave unassigned)"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, run, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = run.units.select_related("region")
+
+
+class UnitProfileForm(BootstrapMixin, forms.Form):
+    capabilities = TagsField(label=_("capabilities"), required=False)
+    project_capacity = forms.IntegerField(label=_("project capacity"), min_value=0, max_value=99)
+
+
+class UnitFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("type"), choices=[("", "—"), *KIND_CHOICES], required=False)
+    county = forms.ModelChoiceField(
+        label=_("County"),
+        queryset=Region.objects.filter(kind__in=Region.COUNTY_LEVEL),
+        required=False,
+        empty_label="—",
+    )
+
+    def filter(self, units):
+        if not self.is_valid():
+            return units
+        data = self.cleaned_data
+        if data["q"]:
+            units = units.filter(name__icontains=data["q"])
+        if data["kind"]:
+            units = units.filter(kind=data["kind"])
+        if data["county"]:
+            units = units.filter(region__path__startswith=data["county"].path)
+        return units

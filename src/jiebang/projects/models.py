@@ -618,9 +618,9 @@ class Competition(models.Model):
     ranking of the panel's scores picks the winner."""
 
     class Status(models.TextChoices):
-        OPEN = "open", pgettext_lazy("competition", "Open")
+        OPEN = "open", _("Awaiting the roadshow")
         SCORING = "scoring", _("Scoring")
-        CLOSED = "closed", pgettext_lazy("competition", "Closed")
+        CLOSED = "closed", _("Concluded")
         CANCELLED = "cancelled", _("Cancelled")
 
     S = Status
@@ -861,6 +861,16 @@ class AssignmentRun(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+    SOLVER_LABELS = {
+        "optimal": _("Optimal"),
+        "optimal_without_balance": _("Optimal without the regional balance"),
+        "time_limit": _("Time limit reached: best plan found"),
+        "time_limit_without_balance": _("Time limit reached, without the regional balance"),
+    }
+
+    def get_solver_status_display(self) -> str:
+        return self.SOLVER_LABELS.get(self.solver_status, self.solver_status)
 
 
 class AssignmentPair(models.Model):

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from . import competition_views as compete
+from . import dispatch_views as dispatch
 from . import views
 
 app_name = "projects"
@@ -32,6 +34,40 @@ urlpatterns = [
     path("green-channel/<int:pk>/take/", views.case_take, name="case-take"),
     path("green-channel/<int:pk>/resolve/", views.case_resolve, name="case-resolve"),
     path("green-channel/<int:pk>/close/", views.case_close, name="case-close"),
+    path("<int:pk>/compete/", compete.competition_create, name="competition-create"),
+    path("competitions/", compete.competition_list, name="competition-list"),
+    path("competitions/<int:pk>/", compete.competition_detail, name="competition-detail"),
+    path("competitions/<int:pk>/edit/", compete.competition_edit, name="competition-edit"),
+    path(
+        "competitions/<int:pk>/criteria/",
+        compete.competition_criteria,
+        name="competition-criteria",
+    ),
+    path("competitions/<int:pk>/start/", compete.competition_start, name="competition-start"),
+    path("competitions/<int:pk>/close/", compete.competition_close, name="competition-close"),
+    path("competitions/<int:pk>/cancel/", compete.competition_cancel, name="competition-cancel"),
+    path("competitions/<int:pk>/score/", compete.competition_score, name="competition-score"),
+    path(
+        "competitions/<int:pk>/score/<int:claim_pk>/",
+        compete.competition_score_pitch,
+        name="competition-score-pitch",
+    ),
+    path(
+        "competitions/<int:pk>/results/",
+        compete.competition_results,
+        name="competition-results",
+    ),
+    path("dispatch/", dispatch.assign_index, name="assign-index"),
+    path("dispatch/<int:pk>/", dispatch.assign_run, name="assign-run"),
+    path(
+        "dispatch/<int:pk>/projects/<int:project_pk>/",
+        dispatch.assign_pair,
+        name="assign-pair",
+    ),
+    path("dispatch/<int:pk>/confirm/", dispatch.assign_confirm, name="assign-confirm"),
+    path("dispatch/units/", dispatch.assign_units, name="assign-units"),
+    path("dispatch/units/<int:pk>/", dispatch.assign_unit_edit, name="assign-unit-edit"),
+    path("mine/", dispatch.my_projects, name="my-projects"),
     path("lists/", views.list_index, name="list-index"),
     path("lists/<int:pk>/", views.list_detail, name="list-detail"),
     path("lists/<int:pk>/publish/", views.list_publish, name="list-publish"),

@@ -19,6 +19,7 @@ from jiebang.core.permissions import require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
 
 from . import services
+from .dispatch import CARRIED_STATUSES
 from .forms import (
     AddProjectsForm,
     CaseFilterForm,
@@ -37,7 +38,7 @@ from .forms import (
     TakeCaseForm,
     WithdrawForm,
 )
-from .models import Claim, Dimension, GreenChannelCase, Project, ProjectList
+from .models import Claim, Competition, Dimension, GreenChannelCase, Project, ProjectList
 
 
 def project_list(request):
@@ -75,10 +76,22 @@ def project_detail(request, pk, claim_form=None):
         "status_changes": project.status_changes.select_related("changed_by"),
         "coverage_regions": project.coverage_regions.all(),
         "can_manage": request.user.has_perm("projects.manage_projects", project),
+        "competitions": project.competitions.visible_to(request.user),
+        "can_open_competition": _can_open_competition(request.user, project),
         "withdraw_form": WithdrawForm(),
         "history": object_history(project),
     }
     return render(request, "projects/project_detail.html", context)
+
+
+def _can_open_competition(user, project) -> bool:
+    return (
+        project.status == Project.Status.PUBLISHED
+        and project.channel == Project.Channel.OPEN
+        and user.has_perm("projects.manage_competitions", project)
+        and project.claims.open().count() >= 2
+        and not project.competitions.filter(status__in=Competition.ACTIVE_STATUSES).exists()
+    )
 
 
 def _save_project(request, project, form, indicators, milestones):
@@ -220,7 +233,9 @@ def list_guide(request, pk):
 
 
 def _claim_rows(claims):
-    return claims.select_related("project", "claimant_unit__region", "decided_by", "endorsed_by")
+    return claims.select_related(
+        "project", "claimant_unit__region", "decided_by", "endorsed_by"
+    ).prefetch_related("project__competitions")
 
 
 def _claim_forms():
@@ -257,6 +272,13 @@ def claim_list(request):
             status=Claim.Status.SUBMITTED, claimant_unit__region__path__startswith=scope.region_path
         )
     context = {"claims": _claim_rows(claims), **_claim_forms()}
+    if scope.unit_id:
+        context["projects"] = (
+            Project.objects.filter(implementing_unit=scope.unit_id, status__in=CARRIED_STATUSES)
+            .select_related("dimension")
+            .prefetch_related("status_changes")
+            .order_by("-pk")
+        )
     return render(request, "projects/claim_list.html", context)
 
 
