@@ -128,3 +128,22 @@ def test_ranking_shares_ranks_on_equal_totals(
         (shenxian_unit.institution, 16, 1),
         (guanxian_unit.institution, 10, 2),
     ]
+
+
+def test_overdue_ledger_tasks_cost_points_each(
+    rules, publish, carry_out, guanxian_institution, city_admin
+):
+    ledger = pytest.importorskip("jiebang.ledger.services")
+    assert points.is_available(K.OVERDUE_TASK)
+    project = carry_out(publish(unit=guanxian_institution), S.CONTRACTED)
+    past = datetime.date.today() - datetime.timedelta(days=1)
+    for title in ("制定方案", "试点运行"):
+        ledger.create_task(project, acting_user=city_admin, title=title, deadline=past)
+    ledger.create_task(
+        project, acting_user=city_admin, title="总结", deadline=past + datetime.timedelta(days=30)
+    )
+    assert _total(past.year, guanxian_institution) == 2 * rules[K.OVERDUE_TASK].points + (
+        rules[K.PROJECT_ASSIGNED].points if past.year == datetime.date.today().year else 0
+    )
+    [line] = [e for e in points.breakdown(past.year, guanxian_institution) if e.points < 0]
+    assert (line.count, line.date, line.project) == (2, past, project)

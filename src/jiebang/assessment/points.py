@@ -255,9 +255,17 @@ class UnitPoints:
         return [(self.count_by_rule.get(r.pk, 0), self.points_by_rule.get(r.pk, 0)) for r in rules]
 
 
+def in_kind_order(rules) -> list[PointRule]:
+    """Rules in the order their kinds are declared (点单, 派单, completions, honours, tasks)."""
+    order = {kind: i for i, kind in enumerate(Kind.values)}
+    return sorted(rules, key=lambda rule: (order.get(rule.kind, len(order)), rule.name))
+
+
 def active_rules() -> list[PointRule]:
-    """The active rules whose records can be counted now."""
-    return [rule for rule in PointRule.objects.filter(is_active=True) if is_available(rule.kind)]
+    """The active rules whose records can be counted now, in kind order."""
+    return in_kind_order(
+        rule for rule in PointRule.objects.filter(is_active=True) if is_available(rule.kind)
+    )
 
 
 def entries(year: int, rules=None, institution_ids=None) -> list[Entry]:

@@ -73,7 +73,7 @@ def unit_breakdown(request, pk):
 
 def rule_list(request):
     require_perm(request.user, "assessment.manage_rules")
-    rules = list(PointRule.objects.all())
+    rules = points.in_kind_order(PointRule.objects.all())
     for rule in rules:
         rule.available = points.is_available(rule.kind)
     return render(request, "assessment/rule_list.html", {"rules": rules})
