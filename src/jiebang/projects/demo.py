@@ -22,7 +22,7 @@ from jiebang.core.roles import Role
 from jiebang.needs.models import Proposal
 from jiebang.orgs.models import Institution, Region, User
 
-from . import services
+from . import competitions, dispatch, services
 from .capabilities import CAPABILITY_TAGS
 from .models import Claim, Dimension, Project, ProjectList
 
@@ -605,9 +605,57 @@ def _competition(project: Project, *, rng, admin, claimable) -> None:
 
 
 def run_competition(project, claims, *, winner, rng, admin) -> None:
-    """Filled in once the competition services exist (see _competition)."""
-    services.approve_claim(winner, acting_user=admin, reason="竞技比武综合得分第一。")
+    """The roadshow (评促会) a week after the deadline: five judges score all ten pitches."""
+    from datetime import datetime, time
+
+    panel = list(competitions.panel_candidates()[:5])
+    session = timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=78), time(14, 30))
+    )
+    competition = competitions.open_competition(
+        project,
+        acting_user=admin,
+        session_at=session,
+        place="市卫生健康委三楼会议室（卫健系统改革攻坚评促会）",
+        note="10个意向单位“一把手”领衔竞标，方案路演后评审团现场评分。",
+        panel=panel,
+    )
+    competition = competitions.start_scoring(competition, acting_user=admin)
+    criteria = list(competition.criteria.all())
+    for member in panel:
+        for claim in claims:
+            strength = 0.92 if claim.pk == winner.pk else rng.uniform(0.55, 0.85)
+            values = {
+                c.pk: min(
+                    c.max_score,
+                    Decimal(str(round(float(c.max_score) * strength + rng.uniform(-0.5, 0.5), 1))),
+                )
+                for c in criteria
+            }
+            comment = (
+                "方案可操作性强，全员轮值就医向导，已有运行基础。"
+                if claim.pk == winner.pk
+                else rng.choice(
+                    [
+                        "方案思路清晰，但量化指标偏保守。",
+                        "创新性不足，与现有做法区别不大。",
+                        "保障条件需进一步落实，人员安排不够具体。",
+                        "预期成效论证不充分，缺少基线数据。",
+                    ]
+                )
+            )
+            competitions.submit_scores(
+                competition, claim, acting_user=member, values=values, comment=comment
+            )
+    competitions.close_competition(competition, acting_user=admin)
 
 
 def _dispatch(*, admin) -> None:
-    """Filled in once the 派单 services exist."""
+    """派单: the engine gives every project nobody claimed to a unit, and the admin confirms."""
+    run = dispatch.run_assignment(
+        acting_user=admin,
+        projects=dispatch.unclaimed_projects(),
+        units=dispatch.candidate_units(kinds=CLAIM_KINDS),
+        weights=dispatch.Weights(capability=1.0, locality=0.5, min_per_region=1),
+    )
+    dispatch.confirm_run(run, acting_user=admin)
