@@ -203,7 +203,7 @@ class AttendanceForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=_("institution"), queryset=Institution.objects.none()
     )
-    attendees = forms.IntegerField(label=_("attendees"), min_value=0)
+    attendees = forms.IntegerField(label=_("number of attendees"), min_value=0)
     village_doctors = forms.IntegerField(label=_("of whom village doctors"), min_value=0, initial=0)
 
     def __init__(self, *args, user, **kwargs):

@@ -148,8 +148,8 @@ class ProjectExpert(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("assigned expert")
-        verbose_name_plural = _("assigned experts")
+        verbose_name = _("project expert")
+        verbose_name_plural = _("project experts")
         ordering = ["project", "assigned_at", "pk"]
         constraints = [
             # An expert is assigned to a project once; assign_expert checks it for a message.
@@ -197,7 +197,7 @@ class Advice(models.Model):
     )
     date = models.DateField(_("date"), default=timezone.localdate)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    content = models.TextField(_("content"))
+    content = models.TextField(_("advice content"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -274,7 +274,7 @@ class Attendance(models.Model):
 
     event = models.ForeignKey(
         OutreachEvent,
-        verbose_name=_("event"),
+        verbose_name=_("outreach event"),
         on_delete=models.CASCADE,
         related_name="attendance",
     )
@@ -284,7 +284,7 @@ class Attendance(models.Model):
         on_delete=models.PROTECT,
         related_name="outreach_attendance",
     )
-    attendees = models.PositiveIntegerField(_("attendees"))
+    attendees = models.PositiveIntegerField(_("number of attendees"))
     village_doctors = models.PositiveIntegerField(_("of whom village doctors"), default=0)
     history = HistoricalRecords()
 

@@ -195,6 +195,7 @@ def event_list(request):
         "totals": services.event_totals(events),
         "page": Paginator(
             events.select_related("region")
+            .order_by("-date", "-pk")
             .prefetch_related("experts")
             .annotate(village_doctor_total=Coalesce(Sum("attendance__village_doctors"), 0)),
             50,
