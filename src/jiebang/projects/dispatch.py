@@ -253,6 +253,7 @@ def reassign(run: AssignmentRun, project: Project, unit: Institution | None, *, 
             pair.delete()
         pair = None
     else:
+        unit = Institution.objects.select_for_update().get(pk=unit.pk)  # its capacity as stored
         _check_unit(run, project, unit)
         counties = county_of([project.region, unit.region])
         fields = _pair_fields(project, unit, run, counties)
