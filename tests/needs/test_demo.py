@@ -17,13 +17,3 @@ def test_stage1_demo_matches_the_seeds_and_is_idempotent(db):
     assert Proposal.objects.values("category").distinct().count() == 8
     again = demo.load(n=600)
     assert again == counts
-
-
-def test_projects_demo_gives_every_selected_project_a_dimension(db):
-    from jiebang.projects import demo as projects_demo
-
-    demo.load(n=200)
-    counts = projects_demo.load()
-    assert counts["dimensions"] == 9
-    assert not Project.objects.filter(dimension=None).exists()
-    assert projects_demo.load() == counts
