@@ -63,6 +63,7 @@ def switch_user(page, live_server, username):
 
 
 def test_claim_endorse_approve_then_dispatch(page, live_server, stage3, outside_requests):
+    from jiebang.orgs.models import Institution
     from jiebang.projects.models import Claim, Project
 
     claimed, dispatched, other = stage3
@@ -103,8 +104,10 @@ def test_claim_endorse_approve_then_dispatch(page, live_server, stage3, outside_
     expect(page.locator(f"#pair-{other.pk} .pair-unit")).to_contain_text("莘县人民医院")
 
     # The admin gives the platform to 冠县人民医院 instead, then confirms.
-    pair.locator("select").select_option(label="冠县人民医院")
-    pair.locator("button[type=submit]").click()
+    pair.locator("a.reassign").click()
+    guanxian = Institution.objects.get(name="冠县人民医院")
+    pair.locator("select").select_option(value=str(guanxian.pk))
+    pair.locator("form button[type=submit]").click()
     pair = page.locator(f"#pair-{dispatched.pk}")
     expect(pair.locator(".pair-unit")).to_contain_text("冠县人民医院")
     expect(pair.locator(".pair-unit")).to_contain_text("已调整")

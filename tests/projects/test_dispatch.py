@@ -212,6 +212,11 @@ def test_admin_runs_edits_and_confirms_through_the_pages(login, projects, units,
     client.post(url, {f"{project.pk}-unit": units[2].pk})
     assert run.pairs.get(project=project).unit == units[2]
     other = projects[2]
+    options = client.get(
+        reverse("projects:assign-pair", args=[run.pk, other.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert f'value="{units[2].pk}"' in options.content.decode()
+    assert f'value="{units[1].pk}"' not in options.content.decode()
     bad = client.post(
         reverse("projects:assign-pair", args=[run.pk, other.pk]),
         {f"{other.pk}-unit": units[1].pk},

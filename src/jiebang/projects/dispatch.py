@@ -306,6 +306,36 @@ def _check_unit(run: AssignmentRun, project: Project, unit: Institution) -> None
         )
 
 
+@dataclass(frozen=True)
+class Option:
+    unit: Institution
+    score: float
+    left: int  # projects it could still take in this run, besides this one
+
+
+def unit_options(run: AssignmentRun, project: Project) -> list[Option]:
+    """The run's units that could take `project` instead: of an eligible type, with capacity
+    left in the run (besides this project), best score first."""
+    units = list(with_load(run.units.all()).select_related("region"))
+    in_run = dict(
+        run.pairs.exclude(project=project)
+        .values_list("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
+    counties = county_of([project.region] + [u.region for u in units])
+    options = []
+    for unit in units:
+        if project.eligible_types and unit.kind not in project.eligible_types:
+            continue
+        left = unit.project_capacity - unit.load - in_run.get(unit.pk, 0)
+        if left > 0:
+            score = _pair_fields(project, unit, run, counties)["score"]
+            options.append(Option(unit, score, left))
+    options.sort(key=lambda o: (-o.score, o.unit.name))
+    return options
+
+
 def why(pair: AssignmentPair) -> str:
     """The human reason for a pair: the capabilities it matched and whether it is local."""
     tags = "、".join(pair.matched_capabilities) or _("no capability matched")

@@ -58,9 +58,6 @@ def assign_run(request, pk):
     unassigned = [p for p in run.projects.select_related("region") if p.pk not in paired]
     for pair in pairs:
         pair.why = dispatch.why(pair)
-        pair.form = PairForm(run=run, initial={"unit": pair.unit_id}, prefix=pair.project_id)
-    for project in unassigned:
-        project.form = PairForm(run=run, prefix=project.pk)
     context = {
         "run": run,
         "pairs": pairs,
@@ -73,12 +70,19 @@ def assign_run(request, pk):
     return render(request, "projects/assign_run.html", context)
 
 
-@require_POST
 def assign_pair(request, pk, project_pk):
-    """Give one project of the run to another unit (or to none)."""
+    """GET: the units that could take the project instead (htmx loads it into the row);
+    POST: give the project to one of them (or to none)."""
     require_perm(request.user, "projects.manage_assignment")
     run = get_object_or_404(AssignmentRun, pk=pk)
-    project = get_object_or_404(run.projects, pk=project_pk)
+    project = get_object_or_404(run.projects.select_related("region"), pk=project_pk)
+    if request.method != "POST":
+        current = run.pairs.filter(project=project).values_list("unit", flat=True).first()
+        options = dispatch.unit_options(run, project)
+        form = PairForm(run=run, options=options, initial={"unit": current}, prefix=project.pk)
+        context = {"run": run, "project": project, "form": form}
+        template = "projects/_pair_form.html" if request.htmx else "projects/assign_pair.html"
+        return render(request, template, context)
     form = PairForm(request.POST, run=run, prefix=project.pk)
     if not form.is_valid():
         messages.error(request, _("Choose one of the run's units."))

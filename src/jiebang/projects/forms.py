@@ -379,9 +379,20 @@ class PairForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
-    def __init__(self, *args, run, **kwargs):
+    def __init__(self, *args, run, options=None, **kwargs):
+        """`options` (dispatch.unit_options) limits what is offered to the units that could
+        take the project, best first, with their score and what they have left."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = run.units.select_related("region")
+        self.fields["unit"].queryset = run.units.all()
+        if options is not None:
+            self.fields["unit"].choices = [("", self.fields["unit"].empty_label)] + [
+                (
+                    o.unit.pk,
+                    _("%(unit)s · score %(score)s · %(left)s left")
+                    % {"unit": o.unit, "score": f"{o.score:.2f}", "left": o.left},
+                )
+                for o in options
+            ]
 
 
 class UnitProfileForm(BootstrapMixin, forms.Form):
