@@ -84,7 +84,7 @@ DEMO_EXPERT = {
     "name": "孟庆华",
     "institution": "聊城市人民医院",
     "title": Expert.Title.CHIEF_PHYSICIAN,
-    "specialties": ["流程优化", "医院管理", "信息化", "心血管", "胸痛"],
+    "specialties": ["流程优化", "医院管理", "信息化", "流程再造", "急诊急救", "心血管"],
     "bio": "聊城市人民医院心内科主任医师，长期从事胸痛中心建设与门诊流程改造。",
 }
 
@@ -140,8 +140,8 @@ def _names(rng, count: int, taken: set[str]) -> list[str]:
 def _specialties(rng) -> list[str]:
     return [
         rng.choice(DIMENSIONS),
-        *rng.sample(REFORM_SKILLS, rng.randint(1, 2)),
-        *rng.sample(CLINICAL_SPECIALTIES, rng.randint(1, 2)),
+        *rng.sample(REFORM_SKILLS, rng.randint(2, 3)),
+        rng.choice(CLINICAL_SPECIALTIES),
     ]
 
 
@@ -210,7 +210,6 @@ ADVICE_TEXTS = {
     Advice.Kind.TRAINING: "围绕{title}为项目团队授课一次，讲解同类改革的经验做法。",
 }
 ADVICE_PROJECTS = 40
-LAST_ADVICE = date(2024, 12, 20)
 ADVICE_KINDS = list(Advice.Kind)
 
 
@@ -236,8 +235,7 @@ def load_advice() -> int:
         for k, expert in enumerate(experts):
             kind = ADVICE_KINDS[(n + k) % len(ADVICE_KINDS)]
             when = base + timedelta(days=7 + 14 * k + n % 7)
-            if when > timezone.localdate():
-                when = LAST_ADVICE
+            when = min(when, timezone.localdate())
             services.record_advice(
                 acting_user=acting,
                 expert=expert,

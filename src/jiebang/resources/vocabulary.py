@@ -1,39 +1,13 @@
-"""The tags that describe what an expert knows and what a project needs.
-
-Experts' specialties and projects' capabilities are matched by equal tags, so both draw from
-this list: the nine reform dimensions (a project's dimension counts as one of its needs), the
-reform skills projects ask for, and the clinical specialties of the city's specialist
-alliances (orgs/demo.py).
-"""
+"""The tags that describe what an expert knows, matched by equal tags against what a project
+needs: the project's capabilities (the shared vocabulary in projects/capabilities.py) and its
+reform dimension. Experts also carry the clinical specialty of their discipline (the city's
+specialist alliances, orgs/demo.py), which the outreach events draw their teams by."""
 
 from jiebang.orgs.demo import SPECIALTIES
+from jiebang.projects.capabilities import CAPABILITY_TAGS as PROJECT_CAPABILITIES
 from jiebang.projects.services import DIMENSIONS
 
-REFORM_SKILLS = [
-    "医院管理",
-    "流程再造",
-    "信息化",
-    "互联网医疗",
-    "医保支付",
-    "绩效考核",
-    "医疗质量",
-    "公共卫生",
-    "慢病管理",
-    "家庭医生签约",
-    "分级诊疗",
-    "医共体建设",
-    "基层卫生",
-    "乡村医生培训",
-    "老年医学",
-    "妇幼健康",
-    "健康科普",
-    "院感防控",
-    "急救体系",
-    "药事管理",
-    "人才培养",
-    "医患沟通",
-]
-
-CLINICAL_SPECIALTIES = list(SPECIALTIES)
+REFORM_SKILLS = list(PROJECT_CAPABILITIES)
+CLINICAL_SPECIALTIES = [s for s in SPECIALTIES if s not in REFORM_SKILLS]
 
 CAPABILITY_TAGS = [*DIMENSIONS, *REFORM_SKILLS, *CLINICAL_SPECIALTIES]
