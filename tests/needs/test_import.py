@@ -220,3 +220,66 @@ def test_parallel_import_gives_the_same_outcome(categories, tmp_path):
     again = import_table(read_table(path, "a.csv"), parallel=True, chunk_size=4)
     assert (again.accepted, again.duplicates) == (0, 13)
     assert FeedbackItem.objects.count() == 13
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_workers_cut_the_file_between_records_as_csv_reads_it(tmp_path, encoding, newline):
+    """Big imports let the workers parse the CSV bytes: cut anywhere, the pieces give the same
+    rows and line numbers as reading the whole file (quoted newlines, "" and stray quotes)."""
+    from jiebang.needs.importing import _raw_chunks
+
+    rows = [["工单编号", "诉求内容", "来电人"]]
+    for i in range(60):
+        text = [
+            "普通的一行",
+            "带,逗号",
+            "跨行\n的诉求\n第三行",
+            '带"引号"的',
+            "",
+            "  ",
+            'a"b',  # written quoted by csv; below also a stray quote outside any quoting
+        ][i % 7]
+        rows.append([f"W{i}", text, "张三" if i % 3 else ""])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=newline).writerows(rows)
+    body = buffer.getvalue() + f'W90,他说"好的,李四{newline}W91,"末行未换行"'
+    path = tmp_path / "a.csv"
+    path.write_bytes(body.encode(encoding))
+    table = read_table(path, "a.csv")
+    assert table.source is not None
+    expected = list(table.rows)
+    for size in (1, 7, 50, 333, 10_000):
+        pieces = list(_raw_chunks(table.source, size))
+        assert [row for piece in pieces for row in piece.rows()] == expected, size
+    assert expected[-1][1] == ["W91", "末行未换行"]
+    assert expected[-2][1] == ["W90", '他说"好的', "李四"]
+
+
+def test_an_open_quote_is_read_to_the_end_like_csv_does(tmp_path):
+    from jiebang.needs.importing import _raw_chunks
+
+    path = tmp_path / "a.csv"
+    path.write_text(
+        '工单编号,诉求内容\nA1,好\nA2,"没有收尾的引号\nA3,还在引号里\n', encoding="utf-8"
+    )
+    table = read_table(path, "a.csv")
+    expected = list(table.rows)
+    assert [row for piece in _raw_chunks(table.source, 4) for row in piece.rows()] == expected
+
+
+def test_institution_found_in_text_is_the_longest_name(categories):
+    from jiebang.needs.importing import Lookups
+
+    lookups = Lookups()
+    longest = lookups.names[0]
+    shorter = [n for n in lookups.names if n in longest and n != longest]
+    text = f"来电人反映{''.join(shorter)}和{longest}的问题"
+    assert lookups.institution("", text).name == longest
+    assert lookups.institution("", "与任何医院无关") is None
+    assert lookups.institution(f"  {longest} ", "").name == longest
+    # Same answer as trying every name, longest first.
+    for named, body in [("", "冠县万善乡卫生院晚上没人"), ("东阿县人民医院门诊", "")]:
+        slow = next((n for h in (named, body) if h for n in lookups.names if n in h), None)
+        found = lookups.institution(named, body)
+        assert (found.name if found else None) == slow

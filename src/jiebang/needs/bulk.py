@@ -6,6 +6,7 @@ stored already are skipped by the database itself (ON CONFLICT DO NOTHING / INSE
 which also keeps two imports running at once from storing a row twice.
 """
 
+import re
 from contextlib import contextmanager
 
 from django.db import IntegrityError, connection, transaction
@@ -31,10 +32,37 @@ FIELDS = [
 STAGE = "feedback_import_stage"
 
 
-def _rows(items, adapt):
+def encode_rows(items, vendor: str) -> list:
+    """The items as the insert wants them: for PostgreSQL one line of COPY text each (bytes),
+    for SQLite one tuple of parameters each. Runs in the checking processes, so the storing
+    process only passes the rows on."""
+    if vendor == "postgresql":
+        now = timezone.now().isoformat(" ")
+        return [
+            "\t".join(
+                (
+                    item.channel,
+                    _copy_text(item.external_id),
+                    item.received_at.isoformat(" "),
+                    _copy_text(item.text),
+                    _copy_value(item.region_id),
+                    _copy_value(item.institution_id),
+                    _copy_value(item.category_id),
+                    _copy_value(item.confidence),
+                    item.status,
+                    _copy_text(item.caller_name),
+                    _copy_text(item.caller_phone),
+                    _copy_value(item.batch_id),
+                    now,
+                )
+            ).encode()
+            + b"\n"
+            for item in items
+        ]
+    adapt = connection.ops.adapt_datetimefield_value
     now = adapt(timezone.now())
-    for item in items:
-        yield (
+    return [
+        (
             item.channel,
             item.external_id,
             adapt(item.received_at),
@@ -49,36 +77,56 @@ def _rows(items, adapt):
             item.batch_id,
             now,
         )
+        for item in items
+    ]
+
+
+# COPY's text format: backslash escapes for the separators; PostgreSQL text holds no NUL.
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r\x00]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": None})
+
+
+def _copy_text(value: str) -> str:
+    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+
+
+def _copy_value(value) -> str:
+    return "\\N" if value is None else str(value)
 
 
 def insert_items(items) -> int:
     """Insert in one transaction (all of `items` or none); returns how many were new."""
-    if not items:
+    return insert_rows(encode_rows(items, connection.vendor))
+
+
+def insert_rows(rows: list) -> int:
+    """Insert rows from `encode_rows` in one transaction (all or none); returns how many were
+    new (a work order stored already is skipped by the unique key)."""
+    if not rows:
         return 0
     if connection.vendor == "postgresql":
-        return _insert_postgresql(items)
+        return _insert_postgresql(rows)
     table = FeedbackItem._meta.db_table
-    adapt = connection.ops.adapt_datetimefield_value
     placeholders = ", ".join(["%s"] * len(FIELDS))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT OR IGNORE INTO {table} ({', '.join(FIELDS)}) VALUES ({placeholders})",
-            list(_rows(items, adapt)),
+            f"INSERT OR IGNORE INTO {table} ({', '.join(FIELDS)}) VALUES ({placeholders})", rows
         )
         return cursor.rowcount
 
 
-def _insert_postgresql(items) -> int:
+def _insert_postgresql(rows) -> int:
     """COPY straight into the table; if a work order is stored already, COPY the chunk into
     a staging table instead and insert from there, skipping the stored ones."""
     import psycopg
 
     table = FeedbackItem._meta.db_table
     columns = ", ".join(FIELDS)
+    data = b"".join(rows)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            _copy(cursor, table, columns, items)
-            return len(items)
+            _copy(cursor, table, columns, data)
+            return len(rows)
     except (IntegrityError, psycopg.IntegrityError):  # raw COPY errors are psycopg's own
         pass
     with transaction.atomic(), connection.cursor() as cursor:
@@ -86,7 +134,7 @@ def _insert_postgresql(items) -> int:
             f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ON COMMIT DELETE ROWS AS "
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
-        _copy(cursor, STAGE, columns, items)
+        _copy(cursor, STAGE, columns, data)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
             "ON CONFLICT (channel, external_id) DO NOTHING"
@@ -96,10 +144,9 @@ def _insert_postgresql(items) -> int:
         return inserted
 
 
-def _copy(cursor, table, columns, items):
+def _copy(cursor, table, columns, data: bytes):
     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in _rows(items, lambda v: v):
-            copy.write_row(row)
+        copy.write(data)
 
 
 @contextmanager

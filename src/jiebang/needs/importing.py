@@ -22,13 +22,14 @@ from zoneinfo import ZoneInfo
 
 from charset_normalizer import from_bytes
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
 from jiebang.orgs.models import Institution, Region
 
-from .bulk import deferred_indexes, insert_items
+from .bulk import deferred_indexes, encode_rows, insert_rows
 from .maintenance import BIG_IMPORT, refresh_statistics
 from .models import Category, Channel, FeedbackItem, ImportBatch
 
@@ -101,11 +102,22 @@ class MissingColumns(DomainError):
 
 
 @dataclass
+class CsvSource:
+    """Where a CSV file's data rows start, so that worker processes can parse them."""
+
+    path: Path
+    encoding: str
+    offset: int  # byte offset of the first data record
+    lines_before: int  # physical lines before it (the header)
+
+
+@dataclass
 class Table:
     file_name: str
     headers: list[str]
     rows: Iterator[tuple[int, list[str]]]  # (line number in the file, cells)
     total: int
+    source: CsvSource | None = None
 
 
 @dataclass
@@ -154,21 +166,144 @@ def read_table(path: Path, file_name: str) -> Table:
 def _read_csv(path, file_name, encoding) -> Table:
     with open(path, "rb") as f:
         total = max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1)
-    stream = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
-    reader = csv.reader(stream)
-    try:
-        headers = [_clean_header(h) for h in next(reader)]
-    except StopIteration:
-        stream.close()
-        raise DomainError(_("%(file)s is empty.") % {"file": file_name}) from None
+    with open(path, encoding=encoding, errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            headers = [_clean_header(h) for h in next(reader)]
+        except StopIteration:
+            raise DomainError(_("%(file)s is empty.") % {"file": file_name}) from None
+        header_lines = reader.line_num
 
     def rows():
-        with stream:
+        with open(path, encoding=encoding, errors="replace", newline="") as stream:
+            reader = csv.reader(stream)
+            next(reader)
             for cells in reader:
                 if any(c.strip() for c in cells):
                     yield reader.line_num, cells
 
-    return Table(file_name, headers, rows(), total)
+    source = _csv_source(path, encoding, headers, header_lines)
+    return Table(file_name, headers, rows(), total, source)
+
+
+# Encodings in which a newline and a quote are single bytes that never occur inside another
+# character, so the raw bytes can be cut into records without decoding them.
+_SPLITTABLE = {"utf-8", "utf-8-sig", "gb18030", "ascii"}
+
+
+def _csv_source(path, encoding, headers, header_lines) -> CsvSource | None:
+    """The byte offset of the first data record, checked against the header csv read."""
+    if encoding not in _SPLITTABLE:
+        return None
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+    cut = _record_boundary(head, 0, len(head), first=True)
+    if cut is None:
+        return None
+    text = head[:cut].decode(encoding, errors="replace")
+    parsed = list(csv.reader(io.StringIO(text, newline="")))
+    if len(parsed) != 1 or [_clean_header(h) for h in parsed[0]] != headers:
+        return None
+    if _count_lines(head[:cut]) != header_lines:
+        return None
+    return CsvSource(Path(path), encoding, cut, header_lines)
+
+
+def _quoted_spans(data: bytes, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
+    """Quoted fields in data[start:end] as csv reads them (start is a record's start):
+    a quote opens a field only at the field's start; inside, "" is a quote and a lone quote
+    closes it; any other quote is an ordinary character. Returns the spans (open, close)
+    and whether data[start:end] ends inside a quoted field (its span then ends at `end`)."""
+    spans = []
+    pos = start
+    while True:
+        q = data.find(b'"', pos, end)
+        if q < 0:
+            return spans, False
+        if q != start and data[q - 1] not in b",\r\n":
+            pos = q + 1  # a quote inside an unquoted field: an ordinary character
+            continue
+        close = q + 1
+        while True:
+            close = data.find(b'"', close, end)
+            if close < 0:
+                spans.append((q, end))
+                return spans, True
+            if close + 1 < end and data[close + 1] == 0x22:  # "" inside quotes
+                close += 2
+                continue
+            if close + 1 == end:  # the quote after it may still come: cut before this field
+                spans.append((q, end))
+                return spans, True
+            break
+        spans.append((q, close))
+        pos = close + 1
+
+
+def _record_boundary(data: bytes, start: int, end: int, first: bool = False) -> int | None:
+    """Offset just after the last (with `first`: the first) newline in data[start:end] that
+    ends a record, i.e. lies outside quoted fields; None when there is none."""
+    spans, _open = _quoted_spans(data, start, end)
+    if first:
+        pos = start
+        for open_, close in [*spans, (end, end)]:
+            newline = data.find(b"\n", pos, open_)
+            if newline >= 0:
+                return newline + 1
+            pos = close + 1
+        return None
+    limit = end
+    for open_, close in reversed([(start - 1, start - 1), *spans]):
+        newline = data.rfind(b"\n", close + 1, limit)
+        if newline >= 0:
+            return newline + 1
+        limit = open_
+    return None
+
+
+def _count_lines(data: bytes) -> int:
+    """Lines as csv counts them (a file opened with newline=""): \n, \r\n or a lone \r."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+@dataclass
+class RawChunk:
+    """Bytes of whole CSV records, parsed by the process that checks them."""
+
+    data: bytes
+    encoding: str
+    lines_before: int
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        text = self.data.decode(encoding, errors="replace")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                yield self.lines_before + reader.line_num, cells
+
+
+def _raw_chunks(source: CsvSource, size: int) -> Iterator[RawChunk]:
+    """The data records of the file in pieces of about `size` bytes, cut between records."""
+    lines = source.lines_before
+    with open(source.path, "rb") as f:
+        f.seek(source.offset)
+        data, want = b"", size
+        while True:
+            block = f.read(want)
+            data += block
+            if not block:
+                if data:
+                    yield RawChunk(data, source.encoding, lines)
+                return
+            cut = _record_boundary(data, 0, len(data))
+            if cut is None:  # a record longer than the block (or an open quote): read on,
+                want *= 2  # twice as much each time, so the rescans stay linear
+                continue
+            want = size
+            piece, data = data[:cut], data[cut:]
+            yield RawChunk(piece, source.encoding, lines)
+            lines += _count_lines(piece)
 
 
 def _cell(value) -> str:
@@ -275,6 +410,12 @@ class Lookups:
         # Longest first, so 东昌府区中医院 wins over a shorter name inside it.
         self.names = sorted(self.institutions, key=len, reverse=True)
         self.categories = category_lookup()
+        # The names by their first character, best first, and a pattern for the places where
+        # a name may start: a text is scanned once instead of once per name.
+        self._by_first: dict[str, list[tuple[int, str]]] = {}
+        for rank, name in enumerate(n for n in self.names if n):
+            self._by_first.setdefault(name[0], []).append((rank, name))
+        self._starts = re.compile("[" + "".join(map(re.escape, self._by_first)) + "]")
 
     def county(self, name: str):
         return self.counties.get(name.strip())
@@ -284,11 +425,24 @@ class Lookups:
         if named in self.institutions:
             return self.institutions[named]
         for haystack in (named, text):
-            if haystack:
-                for name in self.names:
-                    if name in haystack:
-                        return self.institutions[name]
+            if haystack and (name := self.find_name(haystack)):
+                return self.institutions[name]
         return None
+
+    def find_name(self, haystack: str) -> str | None:
+        """The first of `names` (longest first) that occurs in the haystack."""
+        best_rank, best = len(self.names), None
+        if not self._by_first:
+            return None
+        for match in self._starts.finditer(haystack):
+            at = match.start()
+            for rank, name in self._by_first[haystack[at]]:
+                if rank >= best_rank:
+                    break
+                if haystack.startswith(name, at):
+                    best_rank, best = rank, name
+                    break
+        return best
 
 
 def category_lookup() -> dict[str, Category]:
@@ -330,6 +484,9 @@ class NewItem:
     status: str = FeedbackItem.Status.OPEN
 
 
+STEPS = ("parse", "check", "classify", "encode", "store")
+
+
 @dataclass
 class Result:
     total: int = 0
@@ -337,9 +494,19 @@ class Result:
     duplicates: int = 0
     rejects: list[Reject] = field(default_factory=list)
     rejected: int = 0
-    seconds: dict[str, float] = field(
-        default_factory=lambda: {"check": 0.0, "classify": 0.0, "store": 0.0}
-    )
+    # CPU-seconds by step, summed over the processes that ran it.
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STEPS, 0.0))
+
+
+@dataclass
+class Checked:
+    """A chunk after checking and classifying: its good rows encoded for the database, with
+    their work order numbers and lines (for finding repeats across chunks)."""
+
+    external_ids: list[str]
+    lines: list[int]
+    rows: list
+    partial: Result
 
 
 def import_table(
@@ -357,101 +524,140 @@ def import_table(
 ) -> Result:
     """Validate, classify and store the table's rows; returns what happened to each.
 
-    With `parallel`, a second process checks and classifies chunk N while this one stores
-    chunk N-1; with `bulk_load` the secondary indexes are rebuilt once at the end
-    (both for very big files from the command line; web imports run inline).
+    With `parallel`, worker processes parse, check, classify and encode the next chunks
+    (reading a CSV file's bytes themselves) while this one stores; with `bulk_load` the
+    secondary indexes are rebuilt once at the end (both for very big files from the command
+    line; web imports run inline).
     """
     from .classifier import classify as default_classify
     from .classifier import load_model
 
-    classify = classify or default_classify
     columns = resolve_columns(table, mapping)
-    lookups = lookups or Lookups()
+    checker = _Checker(
+        columns=columns,
+        headers=table.headers,
+        channel=channel,
+        batch_id=batch.pk if batch else None,
+        lookups=lookups or Lookups(),
+        classify=classify or default_classify,
+        vendor=connection.vendor,
+    )
     result = Result()
     seen: set[str] = set()
     executor = None
     if parallel:
-        load_model()  # before the fork, so the worker inherits the loaded model
+        load_model()  # before the fork, so the workers inherit the loaded model
         executor = ProcessPoolExecutor(
             WORKERS,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_init_worker,
-            initargs=(
-                columns,
-                Table(table.file_name, table.headers, iter(()), table.total),
-                channel,
-                batch,
-                lookups,
-            ),
+            initargs=(checker,),
         )
     id_header = table.headers[columns["external_id"]]
+    if executor is not None and table.source is not None:
+        average = max(64, table.source.path.stat().st_size // max(1, table.total))
+        chunks = _raw_chunks(table.source, chunk_size * average)
+    else:
+        chunks = _chunks(table.rows, chunk_size)
     pending: deque = deque()
     with deferred_indexes() if bulk_load else nullcontext(), _shutdown(executor):
-        for chunk in _chunks(table.rows, chunk_size):
-            if executor is not None:
-                # Workers check and classify the next chunks while this process stores;
-                # results are taken in file order, so repeats within the file are found here.
-                pending.append(executor.submit(_check_and_classify, chunk, classify))
-                if len(pending) > WORKERS:
-                    _store_checked(pending.popleft().result(), id_header, lookups, seen, result)
+        for chunk in chunks:
+            if executor is None:
+                _store_checked(checker.run(chunk), id_header, seen, result)
             else:
-                fresh = _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result)
-                texts = [item.text for item in fresh if item.category_id is None]
-                started = time.perf_counter()
-                labels = classify(texts)
-                result.seconds["classify"] += time.perf_counter() - started
-                _store(fresh, labels, lookups, result)
+                # Workers handle the next chunks while this process stores; results are
+                # taken in file order, so repeats across chunks are found here in file order.
+                pending.append(executor.submit(_run_in_worker, chunk))
+                if len(pending) > WORKERS:
+                    _store_checked(pending.popleft().result(), id_header, seen, result)
             if progress:
                 progress(result.total, table.total)
         while pending:
-            _store_checked(pending.popleft().result(), id_header, lookups, seen, result)
+            _store_checked(pending.popleft().result(), id_header, seen, result)
+            if progress:
+                progress(result.total, table.total)
+    result.rejects.sort(key=lambda r: r.line)
     if progress:
         progress(result.total, result.total)
     return result
 
 
-# The worker process's own state for one import: set by the initializer at fork time.
+@dataclass
+class _Checker:
+    """Everything a process needs to turn a chunk of rows into rows ready to insert."""
+
+    columns: dict[str, int]
+    headers: list[str]
+    channel: str
+    batch_id: int | None
+    lookups: Lookups
+    classify: Callable
+    vendor: str
+
+    def run(self, chunk) -> Checked:
+        partial = Result()
+        seconds = partial.seconds
+        started = time.process_time()
+        if isinstance(chunk, RawChunk):
+            chunk = list(chunk.rows())
+        checked = time.process_time()
+        seconds["parse"] += checked - started
+        items = _check_chunk(chunk, self, partial)
+        classified = time.process_time()
+        seconds["check"] += classified - checked
+        to_classify = [item for item in items if item.category_id is None]
+        labels = self.classify([item.text for item in to_classify])
+        categories = self.lookups.categories
+        for item, (name, confidence) in zip(to_classify, labels, strict=True):
+            category = categories.get(name)
+            item.category_id = category.pk if category else None
+            item.confidence = confidence
+        encoded = time.process_time()
+        seconds["classify"] += encoded - classified
+        rows = encode_rows(items, self.vendor)
+        seconds["encode"] += time.process_time() - encoded
+        return Checked([i.external_id for i in items], [i.line for i in items], rows, partial)
+
+
+# The worker process's checker for one import: set by the initializer at fork time.
 _worker: dict = {}
 
 
-def _init_worker(columns, table, channel, batch, lookups):
-    _worker.update(columns=columns, table=table, channel=channel, batch=batch, lookups=lookups)
+def _init_worker(checker):
+    _worker["checker"] = checker
 
 
-def _check_and_classify(chunk, classify):
-    """In a worker: validate a chunk and label its good rows."""
-    w = _worker
-    partial = Result()
-    fresh = _check_chunk(
-        chunk, w["columns"], w["table"], w["channel"], w["batch"], w["lookups"], None, partial
-    )
-    texts = [item.text for item in fresh if item.category_id is None]
-    started = time.perf_counter()
-    labels = classify(texts)
-    partial.seconds["classify"] += time.perf_counter() - started
-    return fresh, labels, partial
+def _run_in_worker(chunk) -> Checked:
+    return _worker["checker"].run(chunk)
 
 
-def _store_checked(checked, id_header, lookups, seen, result):
-    fresh, labels, partial = checked
+def _store_checked(checked: Checked, id_header, seen, result) -> None:
+    """Insert a checked chunk (all of its new rows or none), rejecting work order numbers
+    that an earlier chunk of the file had already."""
+    partial, rows = checked.partial, checked.rows
     result.total += partial.total
-    kept_items, kept_labels, labelled = [], [], iter(labels)
-    for item in fresh:
-        label = next(labelled) if item.category_id is None else None
-        if item.external_id in seen:
-            _reject(result, item.line, id_header, _("work order number repeated in this file"), [])
-            continue
-        seen.add(item.external_id)
-        kept_items.append(item)
-        if label is not None:
-            kept_labels.append(label)
-    fresh, labels = kept_items, kept_labels
     result.rejected += partial.rejected
     room = MAX_REJECTS_KEPT - len(result.rejects)
     result.rejects.extend(partial.rejects[: max(0, room)])
     for step, seconds in partial.seconds.items():
         result.seconds[step] += seconds
-    _store(fresh, labels, lookups, result)
+    if seen.isdisjoint(checked.external_ids):
+        seen.update(checked.external_ids)
+    else:
+        kept = []
+        for index, external_id in enumerate(checked.external_ids):
+            if external_id in seen:
+                reason = _("work order number repeated in this file")
+                _reject(result, checked.lines[index], id_header, reason, [])
+            else:
+                seen.add(external_id)
+                kept.append(rows[index])
+        rows = kept
+    started = time.process_time()
+    inserted = insert_rows(rows)
+    result.seconds["store"] += time.process_time() - started
+    result.accepted += inserted
+    result.duplicates += len(rows) - inserted
 
 
 @contextmanager
@@ -480,86 +686,77 @@ def _reject(result, line, header, reason, cells):
         result.rejects.append(Reject(line, header, reason, cells))
 
 
-def _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result) -> list[NewItem]:
+def _check_chunk(chunk, checker: _Checker, result: Result) -> list[NewItem]:
     """Validate every row of the chunk; return the good ones (stored ones are skipped on
-    insert, where the unique key decides)."""
-    started = time.perf_counter()
-    headers = table.headers
-    now = timezone.now()
-    latest = now + timedelta(days=1)
+    insert, where the unique key decides; a work order number repeated within the chunk is
+    rejected here, across chunks by the storing process)."""
+    columns, lookups = checker.columns, checker.lookups
+    headers = {
+        name: checker.headers[columns[name]] if name in columns else label
+        for name, label in COLUMNS.items()
+    }
+    width = max(columns.values()) + 1
+    optional = [columns.get(name) for name in ("caller_name", "caller_phone", "category_hint")]
+    i_id, i_time, i_county, i_unit, i_text = (columns[name] for name in REQUIRED)
+    i_name, i_phone, i_hint = (width if i is None else i for i in optional)
+    width += 1  # one empty cell at the end stands in for a missing optional column
+    latest = timezone.now() + timedelta(days=1)
+    channel, batch_id = checker.channel, checker.batch_id
+    counties, categories = lookups.counties, lookups.categories
+    phone_ok = _PHONE.match
+    seen = set()
     parsed = []
     for line, cells in chunk:
         result.total += 1
-
-        def get(name, cells=cells):
-            i = columns.get(name)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        def header(name):
-            return headers[columns[name]] if name in columns else COLUMNS[name]
-
-        external_id = get("external_id")
+        row = cells if len(cells) >= width else cells + [""] * (width - len(cells))
+        external_id = row[i_id].strip()
         if not external_id:
-            _reject(result, line, header("external_id"), _("empty work order number"), cells)
+            _reject(result, line, headers["external_id"], _("empty work order number"), cells)
             continue
         if len(external_id) > 64:
-            _reject(result, line, header("external_id"), _("work order number too long"), cells)
+            _reject(result, line, headers["external_id"], _("work order number too long"), cells)
             continue
-        if seen is not None and external_id in seen:
-            _reject(
-                result,
-                line,
-                header("external_id"),
-                _("work order number repeated in this file"),
-                cells,
-            )
+        if external_id in seen:
+            reason = _("work order number repeated in this file")
+            _reject(result, line, headers["external_id"], reason, cells)
             continue
-        received_at = parse_time(get("received_at"))
+        raw_time = row[i_time].strip()
+        received_at = parse_time(raw_time)
         if received_at is None:
             reason = (
-                _("empty time")
-                if not get("received_at")
-                else _("unrecognised time %(value)s") % {"value": get("received_at")}
+                _("unrecognised time %(value)s") % {"value": raw_time}
+                if raw_time
+                else _("empty time")
             )
-            _reject(result, line, header("received_at"), reason, cells)
+            _reject(result, line, headers["received_at"], reason, cells)
             continue
         if received_at > latest:
-            _reject(result, line, header("received_at"), _("time lies in the future"), cells)
+            _reject(result, line, headers["received_at"], _("time lies in the future"), cells)
             continue
-        text = get("text")
+        text = row[i_text].strip()
         if not text:
-            _reject(result, line, header("text"), _("empty complaint text"), cells)
+            _reject(result, line, headers["text"], _("empty complaint text"), cells)
             continue
         if len(text) > MAX_TEXT:
-            _reject(
-                result,
-                line,
-                header("text"),
-                _("complaint text longer than %(n)s characters") % {"n": MAX_TEXT},
-                cells,
-            )
+            reason = _("complaint text longer than %(n)s characters") % {"n": MAX_TEXT}
+            _reject(result, line, headers["text"], reason, cells)
             continue
-        county_name = get("county")
-        county = lookups.county(county_name) if county_name else None
+        county_name = row[i_county].strip()
+        county = counties.get(county_name) if county_name else None
         if county_name and county is None:
-            _reject(
-                result,
-                line,
-                header("county"),
-                _("unknown county %(value)s") % {"value": county_name},
-                cells,
-            )
+            reason = _("unknown county %(value)s") % {"value": county_name}
+            _reject(result, line, headers["county"], reason, cells)
             continue
-        phone = get("caller_phone")
-        if phone and not _PHONE.match(phone):
-            _reject(result, line, header("caller_phone"), _("malformed phone number"), cells)
+        phone = row[i_phone].strip()
+        if phone and not phone_ok(phone):
+            _reject(result, line, headers["caller_phone"], _("malformed phone number"), cells)
             continue
-        institution = lookups.institution(get("institution"), text)
+        institution = lookups.institution(row[i_unit], text)
         if county is None and institution is not None:
             county = lookups.county_of.get(institution.pk)
-        if seen is not None:
-            seen.add(external_id)
-        hinted = lookups.categories.get(get("category_hint"))
+        seen.add(external_id)
+        hint = row[i_hint].strip()
+        hinted = categories.get(hint) if hint else None
         parsed.append(
             NewItem(
                 channel=channel,
@@ -570,32 +767,13 @@ def _check_chunk(chunk, columns, table, channel, batch, lookups, seen, result) -
                 institution_id=institution.pk if institution else None,
                 category_id=hinted.pk if hinted else None,
                 confidence=1.0 if hinted else None,
-                caller_name=get("caller_name")[:60],
+                caller_name=row[i_name].strip()[:60],
                 caller_phone=phone[:30],
-                batch_id=batch.pk if batch else None,
+                batch_id=batch_id,
                 line=line,
             )
         )
-    result.seconds["check"] += time.perf_counter() - started
     return parsed
-
-
-def _store(fresh, labels, lookups, result) -> None:
-    """Attach the classifier's labels and insert the chunk (all of it or none)."""
-    if hasattr(labels, "result"):
-        started = time.perf_counter()
-        labels = labels.result()
-        result.seconds["classify"] += time.perf_counter() - started
-    to_classify = [item for item in fresh if item.category_id is None]
-    for item, (name, confidence) in zip(to_classify, labels, strict=True):
-        category = lookups.categories.get(name)
-        item.category_id = category.pk if category else None
-        item.confidence = confidence
-    started = time.perf_counter()
-    inserted = insert_items(fresh)
-    result.seconds["store"] += time.perf_counter() - started
-    result.accepted += inserted
-    result.duplicates += len(fresh) - inserted
 
 
 def rejects_csv(rejects: list[dict], headers: list[str]) -> bytes:
