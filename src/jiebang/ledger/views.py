@@ -103,7 +103,8 @@ def project_ledger(request, pk, measurement_form=None):
         and project.status in services.LEDGER_STATUSES,
         "can_review": can(user, "ledger.review_figure", project),
         "can_complete": can(user, "ledger.complete_project", project)
-        and project.status == Project.Status.IN_PROGRESS,
+        and project.status == Project.Status.IN_PROGRESS
+        and not project.tasks.filter(parent=None).exclude(status=Task.Status.DONE).exists(),
         "return_form": ReturnForm(),
     }
     if context["can_report"] and project.indicators.exists():

@@ -18,9 +18,19 @@
     if (!whole) return null;
     const colour = api.visual("color");
     const done = clip({ x: start[0], y: start[1] - height / 2, width: Math.max(end[0] - start[0], 2) * api.value(3) / 100, height: height });
-    const children = [{ type: "rect", shape: whole, style: { fill: colour, opacity: 0.3, stroke: colour } }];
+    const overdue = api.value(4) > 0;
+    const children = [{ type: "rect", shape: whole, style: { fill: colour, opacity: 0.3 } }];
     if (done) children.push({ type: "rect", shape: done, style: { fill: colour } });
+    // Overdue work gets a red outline, whatever the bar's own colour.
+    children.push({ type: "rect", shape: whole, style: { fill: "none", stroke: overdue ? "#dc3545" : colour, lineWidth: overdue ? 2 : 1 } });
     return { type: "group", children: children };
+  }
+
+  // The time axis always reaches today, so the line for today is drawn.
+  function timeAxis(data) {
+    const today = time(data.today);
+    return { type: "time", position: "top", splitLine: { show: true, lineStyle: { type: "dotted" } },
+      min: (v) => Math.min(v.min, today - 7 * DAY), max: (v) => Math.max(v.max, today + 7 * DAY) };
   }
 
   function todayLine(data) {
@@ -46,14 +56,14 @@
             "<br>" + t.status_label + " · " + t.percent + "%" + (t.overdue ? " · <b style='color:#dc3545'>" + data.labels.overdue + "</b>" : "");
         },
       },
-      grid: { left: 200, right: 40, top: 30, bottom: 50 },
-      xAxis: { type: "time", position: "top", splitLine: { show: true, lineStyle: { type: "dotted" } } },
+      grid: { left: 200, right: 100, top: 30, bottom: 40 },
+      xAxis: timeAxis(data),
       yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 180, overflow: "truncate" } },
-      dataZoom: [{ type: "slider", xAxisIndex: 0, bottom: 10, height: 18 }, { type: "inside", xAxisIndex: 0 }],
+      dataZoom: [{ type: "inside", xAxisIndex: 0, filterMode: "none" }],
       series: [
         {
           type: "custom", name: data.labels.progress, renderItem: renderBar, encode: { x: [1, 2], y: 0 },
-          data: data.tasks.map((t, i) => ({ value: [i + offset, time(t.start), time(t.end), t.percent], itemStyle: { color: t.colour } })),
+          data: data.tasks.map((t, i) => ({ value: [i + offset, time(t.start), time(t.end), t.percent, t.overdue ? 1 : 0], itemStyle: { color: t.colour } })),
           markLine: todayLine(data),
         },
         {
@@ -92,7 +102,6 @@
   }
 
   function progressColour(p) {
-    if (p.overdue > 0) return "#dc3545";
     if (p.progress >= 100) return "#198754";
     return p.progress > 0 ? "#0d6efd" : "#adb5bd";
   }
@@ -111,13 +120,13 @@
             (p.overdue ? "<br><b style='color:#dc3545'>" + data.labels.overdue + " " + p.overdue + "</b>" : "");
         },
       },
-      grid: { left: 170, right: 30, top: 30, bottom: 50 },
-      xAxis: { type: "time", position: "top", splitLine: { show: true, lineStyle: { type: "dotted" } } },
+      grid: { left: 170, right: 100, top: 30, bottom: 50 },
+      xAxis: timeAxis(data),
       yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 160, overflow: "truncate", fontSize: 11 } },
-      dataZoom: [{ type: "slider", xAxisIndex: 0, bottom: 10, height: 18 }, { type: "inside", xAxisIndex: 0 }],
+      dataZoom: [{ type: "slider", xAxisIndex: 0, bottom: 10, height: 18, filterMode: "none" }, { type: "inside", xAxisIndex: 0, filterMode: "none" }],
       series: [{
         type: "custom", renderItem: renderBar, encode: { x: [1, 2], y: 0 },
-        data: data.projects.map((p, i) => ({ value: [i, time(p.start), time(p.end), p.progress], itemStyle: { color: progressColour(p) } })),
+        data: data.projects.map((p, i) => ({ value: [i, time(p.start), time(p.end), p.progress, p.overdue], itemStyle: { color: progressColour(p) } })),
         markLine: todayLine(data),
       }],
     });
