@@ -62,6 +62,30 @@ def _aware(day: datetime.date, hour=10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+def _head(institution) -> User:
+    """The unit's head, as the projects demo makes them: its first unit-role user made head,
+    or a new account without a usable password for a unit the 派单 engine chose."""
+    head = services.head_of(institution)
+    if head is not None:
+        return head
+    head = (
+        User.objects.filter(role=Role.UNIT, institution=institution, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if head is None:
+        head = User(
+            username=f"head_{institution.pk}",
+            full_name=f"{institution.name}负责人",
+            role=Role.UNIT,
+            institution=institution,
+        )
+        head.set_unusable_password()
+    head.is_unit_head = True
+    head.save()
+    return head
+
+
 def _bureau_of(project, bureaus):
     unit = project.implementing_unit
     for path, user in bureaus.items():
@@ -138,14 +162,13 @@ def load(progress=None) -> dict[str, int]:
         rng = random.Random(SEED)
         today = timezone.localdate()
         bureaus = _county_bureaus()
+        heads = {p.pk: _head(p.implementing_unit) for p in projects}
         on_site = set(rng.sample(range(len(projects)), min(CEREMONY[1], len(projects))))
-        ceremony_day = min(p.start_date or today for p in projects) - datetime.timedelta(days=3)
+        ceremony_day = min((p.start_date or today for p in projects), default=today)
+        ceremony_day -= datetime.timedelta(days=3)
         for index, project in enumerate(projects):
-            head = services.head_of(project.implementing_unit)
-            if head is None:
-                continue
             letter = services.generate_letter(project, acting_user=task_force)
-            services.confirm_letter(letter, acting_user=head)
+            services.confirm_letter(letter, acting_user=heads[project.pk])
             signed = (project.start_date or today) - datetime.timedelta(days=rng.randint(2, 8))
             fields = {
                 "generated_at": _aware(signed - datetime.timedelta(days=5)),
