@@ -172,3 +172,35 @@ def test_demo_builds_ledgers_once(city_admin, guanxian_institution, shenxian_ins
     values = [m.value for m in trend]
     assert len(values) >= 3 and values[-1] < values[0]  # 术前等待 falls toward the target
     assert demo.load(today=datetime.date(2026, 9, 1)) == counts
+
+
+def test_unit_edits_a_task_and_figures_stay(login, task, guanxian_unit):
+    client = login(guanxian_unit)
+    url = reverse("ledger:task-edit", args=[task.pk])
+    assert "制定实施方案" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "title": "制定并报备实施方案",
+            "deadline": "2026-04-30",
+            "weight": "3",
+            "department": "院办",
+        },
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.title, task.deadline, str(task.weight)) == (
+        "制定并报备实施方案",
+        datetime.date(2026, 4, 30),
+        "3.00",
+    )
+    assert task.history.count() == 2
+
+
+def test_pages_render_in_english_too(login, project, task, task_force):
+    client = login(task_force)
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        reverse("ledger:project-ledger", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert page.status_code == 200
