@@ -375,3 +375,25 @@ def test_unit_sees_why_it_lost_on_its_claims_page(
     login(city_admin).post(reverse("projects:competition-close", args=[competition.pk]))
     page = login(units[2]).get(reverse("projects:claim-list")).content.decode()
     assert "竞技比武" in page and "需加强" in page and "第 3 名" in page
+
+
+def test_pages_keep_their_query_count(
+    login, competition, claims, city_admin, panel_member, expert, django_assert_max_num_queries
+):
+    competitions.start_scoring(competition, acting_user=city_admin)
+    for claim in claims:
+        _score(competition, claim, panel_member, [5, 6, 7, 8], "意见")
+        _score(competition, claim, expert, [8, 7, 6, 5])
+    client = login(city_admin)
+    # The detail page's history table reads the field and panel changes of its last 50 rows.
+    with django_assert_max_num_queries(60):
+        assert client.get(competition.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(25):
+        url = reverse("projects:competition-results", args=[competition.pk])
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("projects:competition-list")).status_code == 200
+    client = login(panel_member)
+    with django_assert_max_num_queries(20):
+        url = reverse("projects:competition-score", args=[competition.pk])
+        assert client.get(url).status_code == 200

@@ -274,3 +274,19 @@ def test_admin_edits_unit_capabilities_in_place(login, units, city_admin, task_f
     bad = client.post(url, data | {f"{unit.pk}-project_capacity": "-1"}, HTTP_HX_REQUEST="true")
     assert bad.status_code == 200 and "text-danger" in bad.content.decode()
     assert login(task_force).post(url, data).status_code == 403
+
+
+def test_list_pages_keep_their_query_count(
+    login, run, units, city_admin, django_assert_max_num_queries
+):
+    client = login(city_admin)
+    with django_assert_max_num_queries(25):
+        assert client.get(run.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("projects:assign-index")).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("projects:assign-units")).status_code == 200
+    dispatch.confirm_run(run, acting_user=city_admin)
+    client = login(User.objects.create_user("unit_gx", role=Role.UNIT, institution=units[0]))
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("projects:my-projects")).status_code == 200

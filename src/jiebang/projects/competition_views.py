@@ -150,13 +150,18 @@ def competition_cancel(request, pk):
     return _act(request, competition, cancel, _("The competition was cancelled."))
 
 
-def _sheet_form(competition, claim, member, data=None):
-    sheet = ScoreSheet.objects.filter(competition=competition, claim=claim, member=member).first()
+def _sheets(competition, member, **lookup):
+    """The member's sheets on this competition by claim, with their scores (two queries)."""
+    sheets = ScoreSheet.objects.filter(competition=competition, member=member, **lookup)
+    return {s.claim_id: s for s in sheets.prefetch_related("scores")}
+
+
+def _sheet_form(claim, sheet, criteria, data=None):
     initial = {}
     if sheet is not None:
         initial = {f"c{s.criterion_id}": s.value for s in sheet.scores.all()}
         initial["comment"] = sheet.comment
-    form = ScoreForm(data, criteria=competition.criteria.all(), initial=initial, prefix=claim.pk)
+    form = ScoreForm(data, criteria=criteria, initial=initial, prefix=claim.pk)
     return {"claim": claim, "form": form, "sheet": sheet}
 
 
@@ -165,7 +170,9 @@ def competition_score(request, pk):
     competition = get_visible_or_404(Competition, request.user, pk=pk)
     require_perm(request.user, "projects.score_competition", competition)
     pitches = competition.current_pitches().exclude(status=Claim.Status.WITHDRAWN)
-    cards = [_sheet_form(competition, claim, request.user) for claim in pitches]
+    criteria = list(competition.criteria.all())
+    sheets = _sheets(competition, request.user)
+    cards = [_sheet_form(claim, sheets.get(claim.pk), criteria) for claim in pitches]
     context = {"competition": competition, "cards": cards}
     return render(request, "projects/competition_score.html", context)
 
@@ -176,7 +183,8 @@ def competition_score_pitch(request, pk, claim_pk):
     competition = get_visible_or_404(Competition, request.user, pk=pk)
     require_perm(request.user, "projects.score_competition", competition)
     claim = get_object_or_404(competition.current_pitches(), pk=claim_pk)
-    card = _sheet_form(competition, claim, request.user, data=request.POST)
+    sheet = _sheets(competition, request.user, claim=claim).get(claim.pk)
+    card = _sheet_form(claim, sheet, competition.criteria.all(), data=request.POST)
     form = card["form"]
     if form.is_valid():
         try:
