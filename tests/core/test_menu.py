@@ -80,3 +80,16 @@ def test_english_switch(login, city_admin):
     response = client.get("/")
     assert "Collect needs" in response.text
     assert "征榜问需" not in response.text
+
+
+@pytest.mark.parametrize("persona", EXPECTED)
+def test_every_menu_entry_opens_for_the_role_that_sees_it(request, login, persona):
+    from django.urls import reverse
+
+    client = login(request.getfixturevalue(persona))
+    menu = client.get("/").context["menu"]
+    entries = [e for stage in menu["stages"] for e in stage["entries"]] + menu["system"]
+    assert entries
+    for entry in entries:
+        response = client.get(reverse(entry["url_name"]))
+        assert response.status_code in (200, 302), (entry["url_name"], response.status_code)
