@@ -38,27 +38,33 @@ def encode_rows(items, vendor: str) -> list:
     process only passes the rows on."""
     if vendor == "postgresql":
         now = timezone.now().isoformat(" ")
-        return [
-            "\t".join(
-                (
-                    item.channel,
-                    _copy_text(item.external_id),
-                    item.received_at.isoformat(" "),
-                    _copy_text(item.text),
-                    _copy_value(item.region_id),
-                    _copy_value(item.institution_id),
-                    _copy_value(item.category_id),
-                    _copy_value(item.confidence),
-                    item.status,
-                    _copy_text(item.caller_name),
-                    _copy_text(item.caller_phone),
-                    _copy_value(item.batch_id),
-                    now,
-                )
-            ).encode()
-            + b"\n"
-            for item in items
-        ]
+        special, escape, null = _COPY_SPECIAL.search, _copy_text, "\\N"
+        rows = []
+        for item in items:
+            external_id, text, name, phone = (
+                item.external_id,
+                item.text,
+                item.caller_name,
+                item.caller_phone,
+            )
+            if special(external_id + text + name + phone):
+                external_id, text, name, phone = map(escape, (external_id, text, name, phone))
+            region, institution, category, confidence, batch = (
+                item.region_id,
+                item.institution_id,
+                item.category_id,
+                item.confidence,
+                item.batch_id,
+            )
+            rows.append(
+                f"{item.channel}\t{external_id}\t{item.received_at.isoformat(' ')}\t{text}\t"
+                f"{null if region is None else region}\t"
+                f"{null if institution is None else institution}\t"
+                f"{null if category is None else category}\t"
+                f"{null if confidence is None else confidence}\t{item.status}\t{name}\t{phone}\t"
+                f"{null if batch is None else batch}\t{now}\n".encode()
+            )
+        return rows
     adapt = connection.ops.adapt_datetimefield_value
     now = adapt(timezone.now())
     return [
@@ -87,11 +93,7 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 def _copy_text(value: str) -> str:
-    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
-
-
-def _copy_value(value) -> str:
-    return "\\N" if value is None else str(value)
+    return value.translate(_COPY_ESCAPES)
 
 
 def insert_items(items) -> int:
