@@ -203,7 +203,10 @@ def test_open_needs_two_open_claims_and_one_at_a_time(project, units, claims, ci
         competitions.open_competition(project, acting_user=city_admin, session_at=when, place="y")
 
 
-def test_claims_in_a_competition_are_decided_by_it(competition, claims, city_admin, units):
+def test_claims_in_a_competition_are_decided_by_it(login, competition, claims, city_admin, units):
+    page = login(city_admin).get(reverse("projects:claim-list")).content.decode()
+    assert reverse("projects:claim-approve", args=[claims[0].pk]) not in page
+    assert competition.get_absolute_url() in page
     with pytest.raises(DomainError):
         services.approve_claim(claims[0], acting_user=city_admin)
     with pytest.raises(DomainError):

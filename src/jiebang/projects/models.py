@@ -455,6 +455,12 @@ class Claim(models.Model):
     def __str__(self):
         return f"{self.project.code} · {self.claimant_unit}"
 
+    @property
+    def in_competition(self) -> bool:
+        """A competition under way on the project decides this claim (reads the prefetched
+        project.competitions when there are)."""
+        return any(c.status in Competition.ACTIVE_STATUSES for c in self.project.competitions.all())
+
     def move_to(self, status, *, by) -> None:
         """Set the status along TRANSITIONS, DomainError on an illegal move; the caller saves
         it with the other fields it changes (one history row per step)."""
