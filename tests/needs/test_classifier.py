@@ -87,3 +87,10 @@ def test_fused_scorer_batches_and_logistic_regression():
     fused = scorer.predict_proba(texts)
     assert fused.shape == (len(texts), len(CATEGORIES))
     assert np.abs(fused - model.predict_proba(texts)).max() < 1e-5
+
+
+def test_repeated_texts_get_the_same_answer_in_order():
+    texts = ["专家号太难挂了", "医院厕所太脏了", "专家号太难挂了", "", "医院厕所太脏了"]
+    answers = classify(texts)
+    assert answers == [classify([t])[0] for t in texts]
+    assert answers[0] == answers[2] and answers[1] == answers[4]

@@ -579,7 +579,7 @@ def import_table(
     else:
         chunks = _chunks(table.rows, chunk_size)
     pending: deque = deque()
-    with deferred_indexes() if bulk_load else nullcontext(), _shutdown(executor):
+    with deferred_indexes(result.seconds) if bulk_load else nullcontext(), _shutdown(executor):
         for chunk in chunks:
             if executor is None:
                 _store_checked(checker.run(chunk), id_header, seen, result)

@@ -262,16 +262,27 @@ class FusedScorer:
     def _batch(self, texts) -> np.ndarray:
         n = len(texts)
         keys = column_keys(texts, self.ngram_range, self.column_of, self.bits, self.dtype)
-        run_starts = np.flatnonzero(np.diff(keys, prepend=keys[:1] - 1))
-        unique = keys[run_starts]
+        # Runs of equal keys: one (document, column) each, its length the term frequency.
+        starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        if len(keys):
+            starts = np.concatenate(([0], starts))
+        unique = keys[starts]
         column = unique & ((1 << self.bits) - 1)
-        doc = unique >> self.bits
-        tf = np.diff(run_starts, append=len(keys)).astype(np.float32)
-        weight = (np.log(tf) + 1 if self.sublinear_tf else tf) * self.idf[column]
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(doc, minlength=n), out=indptr[1:])
+        weight = self.idf[column]
+        tf = np.diff(starts, append=len(keys))
+        repeated = np.flatnonzero(tf > 1)  # most n-grams of a short text occur once
+        tf = tf[repeated].astype(np.float32)
+        weight[repeated] *= np.log(tf) + 1 if self.sublinear_tf else tf
+        # Keys are sorted by document: row boundaries by binary search.
+        first_keys = np.arange(n + 1, dtype=np.int64) << self.bits
+        indptr = np.searchsorted(unique, first_keys.astype(unique.dtype, copy=False))
         matrix = sp.csr_matrix((weight, column, indptr), shape=(n, self.columns))
-        norms = np.sqrt(np.bincount(doc, weights=np.square(weight), minlength=n))
+        squares = np.square(weight)
+        norms = np.zeros(n, dtype=np.float64)
+        filled = indptr[:-1] < indptr[1:]
+        if len(squares):
+            norms[filled] = np.add.reduceat(squares, indptr[:-1][filled])
+        norms = np.sqrt(norms)
         norms[norms == 0] = 1
         proba = np.zeros((n, len(self.classes)))
         for coef, intercept, slopes, offsets in self.linear_models:
@@ -291,17 +302,22 @@ def _scorer(pipeline):
 
 
 def classify(texts: Sequence[str]) -> list[tuple[str, float]]:
-    """(category name, confidence 0–1) for each text, in one batch."""
+    """(category name, confidence 0–1) for each text, in one batch. A text repeated in the
+    batch word for word (a complaint filed again) is scored once."""
     if not texts:
         return []
     model = load_model()
     scorer = _scorer(model)
-    texts = list(texts)
+    distinct = list(dict.fromkeys(texts))
     if scorer is not None:
-        probabilities, classes = scorer.predict_proba(texts), scorer.classes
+        probabilities, classes = scorer.predict_proba(distinct), scorer.classes
     else:
-        probabilities, classes = model.predict_proba(texts), model.classes_
+        probabilities, classes = model.predict_proba(distinct), model.classes_
     best = probabilities.argmax(axis=1)
     confidence = probabilities[np.arange(len(best)), best].tolist()
     labels = classes[best].tolist()
-    return [(str(label), round(p, 4)) for label, p in zip(labels, confidence, strict=True)]
+    answers = [(str(label), round(p, 4)) for label, p in zip(labels, confidence, strict=True)]
+    if len(distinct) == len(texts):
+        return answers
+    answer_of = dict(zip(distinct, answers, strict=True))
+    return [answer_of[text] for text in texts]
