@@ -9,7 +9,9 @@ from jiebang.projects.models import GreenChannelCase
 
 from .models import TaskForce, TaskForceMember, validate_evidence, validate_scan
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# Date inputs take ISO values only (the Chinese locale would render 2026/03/31, which the
+# browser drops).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ScanForm(BootstrapMixin, forms.Form):
@@ -95,7 +97,8 @@ class InterviewForm(BootstrapMixin, forms.Form):
     )
     interviewers = forms.CharField(label=_("interviewers"), max_length=200)
     held_at = forms.DateTimeField(
-        label=_("held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("held at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 4}))
     rectification_deadline = forms.DateField(label=_("rectification deadline"), widget=DATE)

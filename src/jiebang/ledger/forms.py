@@ -31,7 +31,9 @@ class EvidenceField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-DATE = {"type": "date"}
+# A date input takes ISO values only: the Chinese locale would render 2026/03/31, which the
+# browser drops (and a required date then blocks the form).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -45,8 +47,8 @@ class TaskForm(forms.Form):
     )
     department = forms.CharField(label=_("responsible department"), max_length=100, required=False)
     owner = forms.ModelChoiceField(label=_("owner"), queryset=User.objects.none(), required=False)
-    start = forms.DateField(label=_("start"), required=False, widget=forms.DateInput(attrs=DATE))
-    deadline = forms.DateField(label=_("deadline"), widget=forms.DateInput(attrs=DATE))
+    start = forms.DateField(label=_("start"), required=False, widget=DATE)
+    deadline = forms.DateField(label=_("deadline"), widget=DATE)
     deliverable = forms.CharField(label=_("deliverable"), max_length=300, required=False)
     weight = forms.DecimalField(
         label=_("weight"), min_value=0.01, max_digits=7, decimal_places=2, initial=1
@@ -69,9 +71,7 @@ class TaskForm(forms.Form):
 class ProgressForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Task.Status.choices)
     percent = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100)
-    reported_on = forms.DateField(
-        label=_("date"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE)
-    )
+    reported_on = forms.DateField(label=_("date"), initial=timezone.localdate, widget=DATE)
     text = forms.CharField(
         label=_("progress note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
