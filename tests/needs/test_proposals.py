@@ -146,7 +146,7 @@ def test_full_path_from_clusters_to_key_project(
     path = [s for i, s in enumerate(statuses) if i == 0 or s != statuses[i - 1]]
     assert path == ["draft", "screening", "reserve", "upgraded"]
     assert page.context["history"][0].user == city_admin
-    assert page.context["project"].is_key
+    assert [p.is_key for p in page.context["projects"]] == [True]
 
 
 def test_ranking_follows_the_weights(login, city_admin, guanxian_bureau, expert, guanxian):

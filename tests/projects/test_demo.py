@@ -22,6 +22,8 @@ def test_first_round_matches_the_seeds_and_loads_once(db):
     projects = first.projects.all()
     assert projects.count() == 192
     assert projects.values("dimension").distinct().count() == 9
+    items = projects.values("source_proposal").distinct()
+    assert items.count() == 51 and not projects.filter(source_proposal=None).exists()
     statuses = Counter(projects.values_list("status", flat=True))
     assert statuses == {"claimed": 110, "assigned": 82}
     assert not projects.filter(implementing_unit=None).exists()

@@ -17,6 +17,18 @@ def style_widgets(form) -> None:
         else:
             css = "form-control"
         widget.attrs.setdefault("class", css)
+        _html5_value_format(widget)
+
+
+# The browser's date and datetime-local inputs accept only ISO values; Django would write the
+# active locale's format (2026/11/25 in Chinese), which the browser shows as empty.
+HTML5_FORMATS = {"date": "%Y-%m-%d", "datetime-local": "%Y-%m-%dT%H:%M"}
+
+
+def _html5_value_format(widget) -> None:
+    fmt = HTML5_FORMATS.get(widget.attrs.get("type") or getattr(widget, "input_type", ""))
+    if fmt and isinstance(widget, forms.DateInput | forms.DateTimeInput):
+        widget.format = fmt
 
 
 class BootstrapMixin:

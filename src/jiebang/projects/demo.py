@@ -416,7 +416,12 @@ def _fill(plan: dict, *, admin, rng, dimensions, counties, start) -> Project:
         else [],
     }
     if plan["project"] is None:
-        project = services.create_project(acting_user=admin, title=plan["title"], **fields)
+        project = services.create_project(
+            acting_user=admin,
+            title=plan["title"],
+            source_proposal=item.source_proposal,
+            **fields,
+        )
     else:
         project = services.update_project(
             plan["project"], acting_user=admin, title=plan["title"], **fields

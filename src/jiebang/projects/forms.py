@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiebang.core.forms import BootstrapMixin, style_widgets
+from jiebang.needs.models import Proposal
 from jiebang.orgs.models import Institution, Region, User
 
 from .models import (
@@ -62,6 +63,7 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
             "capabilities",
             "eligible_types",
             "project_list",
+            "source_proposal",
             "is_key",
         ]
         widgets = {
@@ -78,6 +80,9 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
         self.fields["project_list"].queryset = ProjectList.objects.filter(
             status=ProjectList.Status.DRAFT
         )
+        self.fields["source_proposal"].queryset = Proposal.objects.filter(
+            status__in=(Proposal.Status.SELECTED, Proposal.Status.UPGRADED)
+        ).order_by("title")
         self.fields["implementing_unit"].queryset = Institution.objects.filter(is_active=True)
 
 

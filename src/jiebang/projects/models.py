@@ -152,13 +152,16 @@ class Project(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     is_key = models.BooleanField(_("key project"), default=False)
-    source_proposal = models.OneToOneField(
+    # The item (事项) the project belongs to: the selected proposal it was drawn from. One item
+    # yields several projects (seeds/000: 51 items, 192 projects).
+    source_proposal = models.ForeignKey(
         Proposal,
-        verbose_name=_("source proposal"),
+        verbose_name=_("item"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="project",
+        related_name="projects",
+        help_text=_("The selected proposal (item) this project is drawn from."),
     )
     dimension = models.ForeignKey(
         Dimension,

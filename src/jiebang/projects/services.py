@@ -52,6 +52,7 @@ PROJECT_FIELDS = {
     "region",
     "channel",
     "project_list",
+    "source_proposal",
 }
 
 

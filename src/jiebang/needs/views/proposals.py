@@ -103,7 +103,7 @@ def _detail_context(request, proposal, **forms):
         "weights": weights,
         "can_manage": can_manage,
         "can_open_screening": can_manage and proposal.status == Status.DRAFT,
-        "project": getattr(proposal, "project", None),
+        "projects": proposal.projects.order_by("code"),
         "history": object_history(proposal),
         **forms,
     }
