@@ -282,3 +282,17 @@ def test_pages_render(login, make_project, city_admin):
         reverse("projects:project-list"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_project_page_leads_to_its_stage4_pages_for_those_who_work_on_it(
+    login, make_project, city_admin, donge_unit, guanxian_bureau
+):
+    project = make_project(title="已揭榜项目", unit=donge_unit.institution)
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.CLAIMED)
+    url = reverse("projects:project-detail", args=[project.pk])
+    unit_page = login(donge_unit).get(url)
+    assert reverse("ledger:project-ledger", args=[project.pk]) in unit_page.text
+    assert reverse("accountability:project-detail", args=[project.pk]) in unit_page.text
+    assert reverse("resources:project-experts", args=[project.pk]) in unit_page.text
+    other_county = login(guanxian_bureau).get(url)
+    assert reverse("ledger:project-ledger", args=[project.pk]) not in other_county.text

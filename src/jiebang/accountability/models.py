@@ -43,19 +43,8 @@ class ProjectScopedQuerySet(models.QuerySet):
 
 
 def stage_projects_visible_to(user):
-    """The projects of stage 4 a user works on (the same scope as ProjectScopedQuerySet)."""
-    scope = user_scope(user)
-    projects = Project.objects.all()
-    if scope.is_city:
-        return projects
-    if scope.region_path:
-        return projects.filter(
-            Q(implementing_unit__region__path__startswith=scope.region_path)
-            | Q(region__path__startswith=scope.region_path)
-        )
-    if scope.unit_id:
-        return projects.filter(implementing_unit=scope.unit_id)
-    return projects.none()
+    """The projects of stage 4 a user works on."""
+    return Project.objects.implemented_visible_to(user)
 
 
 # Uploads: signed scans of letters, rectification reports and acceptance evidence.

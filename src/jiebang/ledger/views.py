@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
 from jiebang.core.permissions import require_perm
-from jiebang.core.scoping import get_visible_or_404, user_scope
+from jiebang.core.scoping import get_visible_or_404
 from jiebang.projects.models import Project
 
 from . import charts, excel, services
@@ -42,17 +42,8 @@ def can(user, perm, obj=None) -> bool:
 
 
 def ledger_projects(user):
-    """The projects whose ledger the user may see: city staff all, a county bureau those of
-    its county's units, a unit its own (a published project alone is not enough)."""
-    projects = Project.objects.filter(status__in=LEDGER_PROJECT_STATUSES)
-    scope = user_scope(user)
-    if scope.is_city:
-        return projects
-    if scope.region_path:
-        return projects.filter(implementing_unit__region__path__startswith=scope.region_path)
-    if scope.unit_id:
-        return projects.filter(implementing_unit=scope.unit_id)
-    return projects.none()
+    """The projects whose ledger the user may see (Project.objects.implemented_visible_to)."""
+    return Project.objects.filter(status__in=LEDGER_PROJECT_STATUSES).implemented_visible_to(user)
 
 
 def _project(request, pk) -> Project:

@@ -104,6 +104,22 @@ class ProjectQuerySet(models.QuerySet):
             return self.filter(public | Q(implementing_unit=scope.unit_id))
         return self.filter(public)
 
+    def implemented_visible_to(self, user):
+        """The projects a user works on once a unit carries them (stages 4–6): city staff all,
+        a county bureau those whose implementing unit or region lies in its county, a unit its
+        own. Published alone is not enough."""
+        scope = user_scope(user)
+        if scope.is_city:
+            return self
+        if scope.region_path:
+            return self.filter(
+                Q(implementing_unit__region__path__startswith=scope.region_path)
+                | Q(region__path__startswith=scope.region_path)
+            )
+        if scope.unit_id:
+            return self.filter(implementing_unit=scope.unit_id)
+        return self.none()
+
 
 class Project(models.Model):
     class Status(models.TextChoices):

@@ -80,6 +80,8 @@ def project_detail(request, pk, claim_form=None):
         "can_open_competition": _can_open_competition(request.user, project),
         "withdraw_form": WithdrawForm(),
         "history": object_history(project),
+        "works_on": project.implementing_unit_id is not None
+        and Project.objects.implemented_visible_to(request.user).filter(pk=project.pk).exists(),
     }
     return render(request, "projects/project_detail.html", context)
 
