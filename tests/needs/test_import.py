@@ -283,3 +283,57 @@ def test_institution_found_in_text_is_the_longest_name(categories):
         slow = next((n for h in (named, body) if h for n in lookups.names if n in h), None)
         found = lookups.institution(named, body)
         assert (found.name if found else None) == slow
+
+
+def test_times_are_read_as_beijing_time():
+    from datetime import UTC, datetime
+
+    from jiebang.needs.importing import parse_time
+
+    assert parse_time("2025-03-05 14:23:11").astimezone(UTC) == datetime(
+        2025, 3, 5, 6, 23, 11, tzinfo=UTC
+    )
+    assert parse_time("2025年3月5日 8时30分").astimezone(UTC).hour == 0
+    assert parse_time("1988-07-01 12:00").astimezone(UTC).hour == 3  # summer time then
+    assert parse_time("2025-03-05T14:23:11+00:00").hour == 14
+    assert parse_time("昨天") is None and parse_time("") is None
+
+
+def test_binary_and_text_copy_store_the_same_values(categories):
+    """PostgreSQL gets binary COPY rows (text COPY if the columns are unexpected): both store
+    the same values, tabs, newlines, backslashes and NULs in the text included."""
+    from datetime import datetime, timedelta, timezone
+
+    from django.db import connection
+
+    from jiebang.needs import bulk
+    from jiebang.needs.importing import NewItem
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    form, widths = bulk.row_format()
+    assert form == bulk.BINARY
+    beijing = timezone(timedelta(hours=8))
+    received = datetime(2025, 3, 5, 14, 23, 11, 250, tzinfo=beijing)
+    stored = {}
+    for form in (bulk.BINARY, bulk.TEXT):
+        item = NewItem(
+            channel="hotline",
+            external_id=f"T\t{form}\\1",
+            received_at=received,
+            text="第一行\n第二行\t制表\\反斜杠\x00🙂",
+            region_id=None,
+            institution_id=None,
+            category_id=None,
+            confidence=0.6114,
+            caller_name="张\r三",
+            caller_phone="",
+            batch_id=None,
+        )
+        assert bulk.insert_rows(bulk.encode_rows([item], form, widths), form) == 1
+        row = FeedbackItem.objects.get(external_id=item.external_id)
+        stored[form] = (row.text, row.received_at, row.confidence, row.caller_name, row.region_id)
+        assert bulk.insert_rows(bulk.encode_rows([item], form, widths), form) == 0  # stored
+    assert stored[bulk.BINARY] == stored[bulk.TEXT]
+    expected = ("第一行\n第二行\t制表\\反斜杠🙂", received, 0.6114, "张\r三", None)
+    assert stored[bulk.BINARY] == expected
