@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jiebang.core.errors import DomainError
+from jiebang.core.uploads import MAX_BYTES as EVIDENCE_MAX_BYTES
 from jiebang.ledger import services
-from jiebang.ledger.models import EVIDENCE_MAX_BYTES, Evidence, Review, Task
+from jiebang.ledger.models import Evidence, Review, Task
 
 PDF = b"%PDF-1.4\n%test evidence\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -2,10 +2,7 @@
 minutes and the monthly progress showing (月进度晾晒), and the overdue loop: interview (约谈) →
 rectification (整改) → acceptance (验收)."""
 
-import os
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from jiebang.core.scoping import user_scope
 from jiebang.core.transitions import require_transition
+from jiebang.core.uploads import check_upload
 from jiebang.orgs.models import Institution
 from jiebang.projects.models import Project
 
@@ -51,46 +49,6 @@ def stage_projects_visible_to(user):
 
 SCAN_TYPES = ("pdf", "jpg", "jpeg", "png")
 EVIDENCE_TYPES = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xlsx")
-UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-# The first bytes of the types whose content we can recognise; a renamed file is refused.
-MAGIC = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "doc": (b"\xd0\xcf\x11\xe0",),
-}
-
-
-def check_upload(upload, types=EVIDENCE_TYPES) -> None:
-    """ValidationError naming the file unless its extension is one of `types`, its first
-    bytes match that type and it is at most 10 MB."""
-    name = os.path.basename(upload.name or "")
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in types:
-        raise ValidationError(
-            _("“%(name)s” is not an accepted file type; use one of: %(types)s.")
-            % {"name": name, "types": ", ".join(types)},
-            code="file_type",
-        )
-    if upload.size > UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is larger than %(limit)d MB.")
-            % {"name": name, "limit": UPLOAD_MAX_BYTES // 1024 // 1024},
-            code="file_size",
-        )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(position)
-    if not head.startswith(MAGIC[extension]):
-        raise ValidationError(
-            _("“%(name)s” is not really a %(type)s file.")
-            % {"name": name, "type": extension.upper()},
-            code="file_content",
-        )
 
 
 def validate_scan(upload) -> None:

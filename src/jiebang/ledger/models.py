@@ -7,11 +7,9 @@ a task's `percent` is its last confirmed figure. Overdue is derived from the dea
 today's date in Asia/Shanghai, never stored.
 """
 
-import os
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -22,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jiebang.core.scoping import ScopedQuerySet
+from jiebang.core.uploads import check_upload
 from jiebang.projects.models import Indicator, Project
 
 DUE_SOON_DAYS = 7
@@ -270,46 +269,12 @@ class IndicatorMeasurement(ReviewedFigure):
         return self.indicator.project
 
 
-EVIDENCE_TYPES = {
-    # extension → the first bytes of such a file, so a renamed file is caught too
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG",),
-    "pdf": (b"%PDF",),
-    "xlsx": (b"PK\x03\x04",),
-    "xls": (b"\xd0\xcf\x11\xe0",),
-}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = ("jpg", "jpeg", "png", "pdf", "xlsx", "xls")
 
 
 def validate_evidence(upload) -> None:
-    """Images, PDFs and Excel workbooks up to 10 MB whose content matches their extension;
-    the message names the file so the unit knows which upload to fix."""
-    name = os.path.basename(upload.name or "")
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    types = ", ".join(EVIDENCE_TYPES)
-    if extension not in EVIDENCE_TYPES:
-        raise ValidationError(
-            _("“%(name)s” is not an accepted file type; use one of: %(types)s.")
-            % {"name": name, "types": types},
-            code="file_type",
-        )
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is larger than %(limit)d MB.")
-            % {"name": name, "limit": EVIDENCE_MAX_BYTES // 1024 // 1024},
-            code="file_size",
-        )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(position)
-    if not head.startswith(EVIDENCE_TYPES[extension]):
-        raise ValidationError(
-            _("“%(name)s” is not really a %(type)s file; its content does not match its name.")
-            % {"name": name, "type": extension.upper()},
-            code="file_content",
-        )
+    """Images, PDFs and Excel workbooks up to 10 MB whose content matches their extension."""
+    check_upload(upload, EVIDENCE_TYPES)
 
 
 class EvidenceQuerySet(models.QuerySet):

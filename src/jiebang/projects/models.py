@@ -1,11 +1,9 @@
 """Stage 2 发榜定项: reform dimensions, projects with their three elements (实施主体, 覆盖范围,
 量化指标) and timeline, the lists (榜单) that publish them, and each project's status pipeline."""
 
-import os
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from jiebang.core.scoping import user_scope
 from jiebang.core.transitions import require_transition
+from jiebang.core.uploads import check_upload
 from jiebang.needs.models import Proposal
 from jiebang.orgs.models import Institution, Region
 
@@ -344,27 +343,12 @@ class StatusChange(models.Model):
         return f"{self.project_id}: {self.from_status} → {self.to_status}"
 
 
-CLAIM_ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xlsx", "jpg", "png")
-CLAIM_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+CLAIM_ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xlsx", "jpg", "jpeg", "png")
 
 
 def validate_claim_attachment(upload) -> None:
-    """Only documents and images the reviewers can open, up to 10 MB; the message names the
-    file so a unit knows which upload to fix."""
-    name = os.path.basename(upload.name or "")
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in CLAIM_ATTACHMENT_TYPES:
-        raise ValidationError(
-            _("“%(name)s” is not an accepted file type; use one of: %(types)s.")
-            % {"name": name, "types": ", ".join(CLAIM_ATTACHMENT_TYPES)},
-            code="file_type",
-        )
-    if upload.size > CLAIM_ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is larger than %(limit)d MB.")
-            % {"name": name, "limit": CLAIM_ATTACHMENT_MAX_BYTES // 1024 // 1024},
-            code="file_size",
-        )
+    """Only documents and images the reviewers can open, up to 10 MB."""
+    check_upload(upload, CLAIM_ATTACHMENT_TYPES)
 
 
 class ClaimQuerySet(models.QuerySet):
