@@ -74,8 +74,10 @@ def guanxian_institution(db):
 
 
 @pytest.fixture
-def login(client):
-    """Log a persona into the test client."""
+def login(client, db):
+    """Log a persona into the test client. It asks for `db` so that a test which takes its
+    persona with request.getfixturevalue() still runs before the browser tests, whose
+    transactional flush empties the organisation tree (pytest-django orders by fixtures)."""
 
     def _login(user) -> Client:
         client.force_login(user)

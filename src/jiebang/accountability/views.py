@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import require_perm
 from jiebang.core.scoping import get_visible_or_404
@@ -53,21 +54,6 @@ VIEW = "accountability.view_accountability"
 def _project(request, pk) -> Project:
     require_perm(request.user, VIEW)
     return get_object_or_404(stage_projects_visible_to(request.user), pk=pk)
-
-
-def _act(request, target, perform, message, form=None):
-    """Run a service; its refusal (or the form's first error) becomes a message."""
-    if form is not None and not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, errors[0])
-        return redirect(target)
-    try:
-        perform(**(form.cleaned_data if form is not None else {}))
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, message)
-    return redirect(target)
 
 
 def _accountability_url(project):
@@ -201,7 +187,7 @@ def letter_confirm(request, pk):
         services.confirm_letter(letter, acting_user=request.user, signed_scan=signed_scan)
 
     form = ScanForm(request.POST, request.FILES)
-    return _act(request, letter, confirm, _("You confirmed the letter."), form)
+    return act(request, letter, confirm, _("You confirmed the letter."), form)
 
 
 @require_POST
@@ -213,7 +199,7 @@ def letter_attach_scan(request, pk):
         services.attach_signed_scan(letter, acting_user=request.user, signed_scan=signed_scan)
 
     form = RequiredScanForm(request.POST, request.FILES)
-    return _act(request, letter, attach, _("The signed scan was added."), form)
+    return act(request, letter, attach, _("The signed scan was added."), form)
 
 
 def letter_scan(request, pk):
@@ -236,7 +222,7 @@ def letter_on_site(request, pk):
         )
 
     form = OnSiteForm(request.POST)
-    return _act(request, letter, mark, _("The letter is marked as signed on site."), form)
+    return act(request, letter, mark, _("The letter is marked as signed on site."), form)
 
 
 # 双专班
@@ -258,7 +244,7 @@ def member_add(request, pk):
 
     form = MemberForm(request.POST, task_force=task_force, prefix=f"tf{task_force.pk}")
     target = _accountability_url(task_force.project)
-    return _act(request, target, add, _("The member was added."), form)
+    return act(request, target, add, _("The member was added."), form)
 
 
 @require_POST
@@ -270,7 +256,7 @@ def member_remove(request, pk):
     )
     remove = lambda: services.remove_member(member, acting_user=request.user)  # noqa: E731
     target = _accountability_url(member.task_force.project)
-    return _act(request, target, remove, _("The member was removed."))
+    return act(request, target, remove, _("The member was removed."))
 
 
 def meeting_create(request, pk):
@@ -405,7 +391,7 @@ def _rectification_action(request, pk, form_class, perform, message):
     interview = _interview(request, pk)
     form = form_class(request.POST, request.FILES)
     rectify = lambda **data: perform(interview.rectification, **data)  # noqa: E731
-    return _act(request, interview, rectify, message, form)
+    return act(request, interview, rectify, message, form)
 
 
 @require_POST
@@ -470,4 +456,4 @@ def case_raise(request, pk):
 
     form = CaseForm(request.POST)
     message = _("The case was raised to the task force.")
-    return _act(request, _accountability_url(project), raise_case, message, form)
+    return act(request, _accountability_url(project), raise_case, message, form)

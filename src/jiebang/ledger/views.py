@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
 from jiebang.core.permissions import require_perm
@@ -191,14 +192,9 @@ def task_accept(request, pk):
 
 def _review(request, figure, perform, message):
     require_perm(request.user, "ledger.review_figure", figure)
-    try:
-        perform()
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, message)
     back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "ledger:queue")
+    target = back if back.startswith("/") and not back.startswith("//") else "ledger:queue"
+    return act(request, target, perform, message)
 
 
 @require_POST

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
 from jiebang.core.permissions import require_perm
@@ -91,16 +92,6 @@ def competition_detail(request, pk, forms=None):
     return render(request, "projects/competition_detail.html", context)
 
 
-def _act(request, competition, perform, message):
-    try:
-        perform()
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, message)
-    return redirect(competition)
-
-
 @require_POST
 def competition_edit(request, pk):
     competition = get_visible_or_404(Competition, request.user, pk=pk)
@@ -111,7 +102,7 @@ def competition_edit(request, pk):
     edit = lambda: competitions.update_competition(  # noqa: E731
         competition, acting_user=request.user, **form.cleaned_data
     )
-    return _act(request, competition, edit, _("The competition was saved."))
+    return act(request, competition, edit, _("The competition was saved."))
 
 
 @require_POST
@@ -123,21 +114,21 @@ def competition_criteria(request, pk):
         return competition_detail(request, pk, forms={"criteria_forms": formset})
     rows = [row for row in formset.cleaned_data if row.get("name")]
     save = lambda: competitions.set_criteria(competition, rows, acting_user=request.user)  # noqa: E731
-    return _act(request, competition, save, _("The criteria were saved."))
+    return act(request, competition, save, _("The criteria were saved."))
 
 
 @require_POST
 def competition_start(request, pk):
     competition = get_visible_or_404(Competition, request.user, pk=pk)
     start = lambda: competitions.start_scoring(competition, acting_user=request.user)  # noqa: E731
-    return _act(request, competition, start, _("Scoring has started."))
+    return act(request, competition, start, _("Scoring has started."))
 
 
 @require_POST
 def competition_close(request, pk):
     competition = get_visible_or_404(Competition, request.user, pk=pk)
     close = lambda: competitions.close_competition(competition, acting_user=request.user)  # noqa: E731
-    return _act(request, competition, close, _("The competition was closed and the units told."))
+    return act(request, competition, close, _("The competition was closed and the units told."))
 
 
 @require_POST
@@ -147,7 +138,7 @@ def competition_cancel(request, pk):
     cancel = lambda: competitions.cancel_competition(  # noqa: E731
         competition, acting_user=request.user, reason=reason
     )
-    return _act(request, competition, cancel, _("The competition was cancelled."))
+    return act(request, competition, cancel, _("The competition was cancelled."))
 
 
 def _sheets(competition, member, **lookup):

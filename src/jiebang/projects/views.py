@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
 from jiebang.core.permissions import require_perm
@@ -142,22 +143,12 @@ def project_edit(request, pk):
     return _project_form(request, get_visible_or_404(Project, request.user, pk=pk))
 
 
-def _act(request, project, perform, message):
-    try:
-        perform()
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, message)
-    return redirect(project)
-
-
 @require_POST
 def indicator_remove(request, pk, indicator_pk):
     project = get_visible_or_404(Project, request.user, pk=pk)
     indicator = get_object_or_404(project.indicators, pk=indicator_pk)
     remove = lambda: services.remove_indicator(indicator, acting_user=request.user)  # noqa: E731
-    return _act(request, project, remove, _("The indicator was removed."))
+    return act(request, project, remove, _("The indicator was removed."))
 
 
 @require_POST
@@ -165,7 +156,7 @@ def milestone_remove(request, pk, milestone_pk):
     project = get_visible_or_404(Project, request.user, pk=pk)
     milestone = get_object_or_404(project.milestones, pk=milestone_pk)
     remove = lambda: services.remove_milestone(milestone, acting_user=request.user)  # noqa: E731
-    return _act(request, project, remove, _("The milestone was removed."))
+    return act(request, project, remove, _("The milestone was removed."))
 
 
 @require_POST
@@ -177,7 +168,7 @@ def project_withdraw(request, pk):
     withdraw = lambda: services.withdraw_project(  # noqa: E731
         project, acting_user=request.user, reason=reason
     )
-    return _act(request, project, withdraw, _("The project was withdrawn."))
+    return act(request, project, withdraw, _("The project was withdrawn."))
 
 
 def list_index(request):
@@ -217,7 +208,7 @@ def list_publish(request, pk):
     project_list = get_visible_or_404(ProjectList, request.user, pk=pk)
     require_perm(request.user, "projects.manage_projects", project_list)
     publish = lambda: services.publish_list(project_list, acting_user=request.user)  # noqa: E731
-    return _act(request, project_list, publish, _("The list was published."))
+    return act(request, project_list, publish, _("The list was published."))
 
 
 def list_guide(request, pk):
