@@ -292,10 +292,15 @@ def deferred_indexes(seconds: dict | None = None):
     finally:
         started = time.process_time()
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and connection.in_atomic_block:
+            postgresql = connection.vendor == "postgresql"
+            if postgresql and connection.in_atomic_block:
                 # Inside an outer transaction, deferred foreign-key checks must fire first.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            if postgresql:  # sort a million keys in memory rather than in temporary files
+                cursor.execute("SET maintenance_work_mem = '512MB'")
             for _name, sql in definitions:
                 cursor.execute(sql)
+            if postgresql:
+                cursor.execute("RESET maintenance_work_mem")
         if seconds is not None:
             seconds["indexes"] = time.process_time() - started
