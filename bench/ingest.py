@@ -17,6 +17,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -265,6 +266,7 @@ def main():
         print(json.dumps(figures))
     finally:
         cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)  # the generated file and SQLite database
 
 
 if __name__ == "__main__":
