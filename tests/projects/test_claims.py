@@ -164,3 +164,21 @@ def test_reject_needs_a_reason(claim, guanxian_bureau, city_admin):
     services.reject_claim(claim, acting_user=city_admin, reason="方案不完整")
     claim.refresh_from_db()
     assert (claim.status, claim.decision_reason) == (C.REJECTED, "方案不完整")
+
+
+def test_a_city_level_unit_is_endorsed_by_the_task_force(
+    login, open_project, task_force, guanxian_bureau, city_admin
+):
+    """The city CDC lies in no county, so no county bureau can endorse its claim."""
+    cdc = Institution.objects.get(name="聊城市疾控中心")
+    claim = services.claim_project(
+        open_project, acting_user=_unit_user("unit_city_cdc", cdc), plan="医防融合方案"
+    )
+    with pytest.raises(PermissionDenied):
+        services.endorse_claim(claim, acting_user=guanxian_bureau)
+    page = login(task_force).get(reverse("projects:claim-list"))
+    assert reverse("projects:claim-endorse", args=[claim.pk]) in page.text
+    services.endorse_claim(claim, acting_user=task_force, note="市直单位，市级专班审核。")
+    services.approve_claim(claim, acting_user=city_admin)
+    open_project.refresh_from_db()
+    assert open_project.implementing_unit == cdc

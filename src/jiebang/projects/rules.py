@@ -41,11 +41,21 @@ def is_claimant_county(user, claim):
     return bool(path) and claim is not None and claim.claimant_unit.region.path.startswith(path)
 
 
+@rules.predicate
+def is_city_level_claimant(user, claim):
+    """The claimant unit lies above any county (e.g. the city CDC): no county bureau can
+    endorse it, so the city task force does."""
+    return claim is not None and claim.claimant_unit.region.county is None
+
+
 rules.add_perm(
     "projects.view_claims", is_city_staff | is_county_bureau | (is_unit & has_institution)
 )
 rules.add_perm("projects.claim_project", is_unit & has_institution)
-rules.add_perm("projects.endorse_claim", is_county_bureau & is_claimant_county)
+rules.add_perm(
+    "projects.endorse_claim",
+    (is_county_bureau & is_claimant_county) | (is_task_force & is_city_level_claimant),
+)
 rules.add_perm("projects.decide_claim", is_city_admin)
 rules.add_perm("projects.withdraw_claim", is_unit & is_claimant)
 

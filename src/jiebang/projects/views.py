@@ -5,7 +5,7 @@ import os
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -254,12 +254,16 @@ def project_claim(request, pk):
 
 def claim_list(request):
     """The claims each role works on: a unit its own, a county bureau those awaiting its
-    endorsement, the city those endorsed and awaiting a decision."""
+    endorsement, the city those endorsed and awaiting a decision, and the submitted claims of
+    city-level units, which the task force endorses."""
     require_perm(request.user, "projects.view_claims")
     claims = Claim.objects.visible_to(request.user)
     scope = user_scope(request.user)
     if scope.is_city:
-        claims = claims.filter(status=Claim.Status.ENDORSED)
+        claims = claims.filter(
+            Q(status=Claim.Status.ENDORSED)
+            | Q(status=Claim.Status.SUBMITTED, claimant_unit__region__parent=None)
+        )
     elif scope.region_path:
         claims = claims.filter(
             status=Claim.Status.SUBMITTED, claimant_unit__region__path__startswith=scope.region_path
