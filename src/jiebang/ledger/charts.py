@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiebang.projects.dispatch import county_of
 from jiebang.projects.models import Project
 
 from .models import Review, Task
@@ -116,13 +117,14 @@ def programme_chart(projects, *, group: str) -> tuple[dict, list[dict]]:
     )
     progress = progress_of([p.pk for p in projects])
     overdue = overdue_counts([p.pk for p in projects])
+    counties = county_of(p.implementing_unit.region for p in projects if p.implementing_unit)
     today = timezone.localdate()
     rows = []
     for project in projects:
         start = project.start_date or project.first_start or project.last_deadline or today
         end = project.end_date or project.last_deadline or start
-        region = project.implementing_unit.region if project.implementing_unit else None
-        county = region.county if region else None
+        unit = project.implementing_unit
+        county = counties.get(unit.region_id) if unit else None
         group_name = (
             (project.dimension.name if project.dimension else "—")
             if group == "dimension"
