@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jiebang.core.scoping import user_scope
-from jiebang.core.transitions import require_transition
+from jiebang.core.transitions import StatusMachine
 from jiebang.core.uploads import check_upload
 from jiebang.orgs.models import Institution
 from jiebang.projects.models import Project
@@ -59,7 +59,7 @@ def validate_evidence(upload) -> None:
     check_upload(upload, EVIDENCE_TYPES)
 
 
-class ResponsibilityLetter(models.Model):
+class ResponsibilityLetter(StatusMachine, models.Model):
     """责任书: generated from a claimed or assigned project as a frozen snapshot (`content`); the
     unit head confirms one version, which is then kept unchanged for good."""
 
@@ -75,6 +75,7 @@ class ResponsibilityLetter(models.Model):
         S.SUPERSEDED: set(),
     }
     del S
+    transition_error = _("A letter cannot move from “%(old)s” to “%(new)s”.")
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="letters"
@@ -139,11 +140,6 @@ class ResponsibilityLetter(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT or self.confirmed_at is not None
-
-    def move_to(self, status, *, by) -> None:
-        require_transition(self, status, _("A letter cannot move from “%(old)s” to “%(new)s”."))
-        self.status = status
-        self._history_user = by
 
 
 class TaskForce(models.Model):
@@ -352,7 +348,7 @@ class Interview(models.Model):
         return reverse("accountability:interview-detail", args=[self.pk])
 
 
-class Rectification(models.Model):
+class Rectification(StatusMachine, models.Model):
     """整改 after an interview: the unit reports with evidence; the task force accepts (验收),
     which closes the loop, or returns it with a reason."""
 
@@ -370,6 +366,7 @@ class Rectification(models.Model):
         S.ACCEPTED: set(),
     }
     del S
+    transition_error = _("A rectification cannot move from “%(old)s” to “%(new)s”.")
 
     interview = models.OneToOneField(
         Interview,
@@ -429,10 +426,3 @@ class Rectification(models.Model):
             self.status != self.Status.ACCEPTED
             and self.interview.rectification_deadline < timezone.localdate()
         )
-
-    def move_to(self, status, *, by) -> None:
-        require_transition(
-            self, status, _("A rectification cannot move from “%(old)s” to “%(new)s”.")
-        )
-        self.status = status
-        self._history_user = by

@@ -12,3 +12,18 @@ def require_transition(obj, status, message) -> None:
         raise DomainError(
             message % {"old": obj.get_status_display(), "new": statuses(status).label}
         )
+
+
+class StatusMachine:
+    """Mixin for a model with `status`, its `Status` choices and a TRANSITIONS table.
+
+    Each model sets `transition_error`, its own translatable text with %(old)s and %(new)s."""
+
+    transition_error = ""
+
+    def move_to(self, status, *, by) -> None:
+        """Set the status along TRANSITIONS, DomainError on an illegal move; the caller saves
+        it with the other fields it changes (one history row per step)."""
+        require_transition(self, status, self.transition_error)
+        self.status = status
+        self._history_user = by

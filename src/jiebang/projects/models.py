@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jiebang.core.scoping import user_scope
-from jiebang.core.transitions import require_transition
+from jiebang.core.transitions import StatusMachine
 from jiebang.core.uploads import check_upload
 from jiebang.needs.models import Proposal
 from jiebang.orgs.models import Institution, Region
@@ -120,7 +120,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.none()
 
 
-class Project(models.Model):
+class Project(StatusMachine, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -155,6 +155,7 @@ class Project(models.Model):
         S.EVALUATED,
     )
     del S
+    transition_error = _("A project cannot move from “%(old)s” to “%(new)s”.")
 
     class Channel(models.TextChoices):
         DIRECTED = "directed", _("Directed commission")
@@ -245,10 +246,8 @@ class Project(models.Model):
 
     def move_to(self, status, *, by, reason="") -> "StatusChange":
         """Change the status along TRANSITIONS and record it; DomainError on an illegal move."""
-        require_transition(self, status, _("A project cannot move from “%(old)s” to “%(new)s”."))
         old = self.status
-        self.status = status
-        self._history_user = by
+        super().move_to(status, by=by)
         self.save(update_fields=["status"])
         return StatusChange.objects.create(
             project=self, from_status=old, to_status=status, changed_by=by, reason=reason
@@ -371,7 +370,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(status__in=Claim.OPEN_STATUSES)
 
 
-class Claim(models.Model):
+class Claim(StatusMachine, models.Model):
     """点单: a unit applies to implement a published project with its plan (实施方案)."""
 
     class Status(models.TextChoices):
@@ -391,6 +390,7 @@ class Claim(models.Model):
     }
     OPEN_STATUSES = (S.SUBMITTED, S.ENDORSED)
     del S
+    transition_error = _("A claim cannot move from “%(old)s” to “%(new)s”.")
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="claims"
@@ -464,13 +464,6 @@ class Claim(models.Model):
         project.competitions when there are)."""
         return any(c.status in Competition.ACTIVE_STATUSES for c in self.project.competitions.all())
 
-    def move_to(self, status, *, by) -> None:
-        """Set the status along TRANSITIONS, DomainError on an illegal move; the caller saves
-        it with the other fields it changes (one history row per step)."""
-        require_transition(self, status, _("A claim cannot move from “%(old)s” to “%(new)s”."))
-        self.status = status
-        self._history_user = by
-
 
 GREEN_CHANNEL_RESPONSE_DAYS = 10
 
@@ -494,7 +487,7 @@ class GreenChannelCaseQuerySet(models.QuerySet):
         return self.none()
 
 
-class GreenChannelCase(models.Model):
+class GreenChannelCase(StatusMachine, models.Model):
     """绿色通道/直报 (一事一议): a unit raises a cross-department obstacle straight to the task
     force, which takes it, coordinates the departments and answers within a deadline."""
 
@@ -524,6 +517,7 @@ class GreenChannelCase(models.Model):
     }
     ACTIVE_STATUSES = (S.OPEN, S.IN_COORDINATION)
     del S
+    transition_error = _("A case cannot move from “%(old)s” to “%(new)s”.")
 
     raised_by_unit = models.ForeignKey(
         Institution,
@@ -592,13 +586,6 @@ class GreenChannelCase(models.Model):
         labels = dict(self.Department.choices)
         return [str(labels.get(code, code)) for code in self.departments]
 
-    def move_to(self, status, *, by) -> None:
-        """Set the status along TRANSITIONS, DomainError on an illegal move; the caller saves
-        it with the other fields it changes (one history row per step)."""
-        require_transition(self, status, _("A case cannot move from “%(old)s” to “%(new)s”."))
-        self.status = status
-        self._history_user = by
-
 
 # 竞技比武: several units claim one open project; a panel scores each pitch at a roadshow.
 
@@ -622,7 +609,7 @@ class CompetitionQuerySet(models.QuerySet):
         return self.filter(pk__in=ids)
 
 
-class Competition(models.Model):
+class Competition(StatusMachine, models.Model):
     """竞技比武: a roadshow where the units claiming one open project pitch to a panel; the
     ranking of the panel's scores picks the winner."""
 
@@ -641,6 +628,7 @@ class Competition(models.Model):
     }
     ACTIVE_STATUSES = (S.OPEN, S.SCORING)
     del S
+    transition_error = _("A competition cannot move from “%(old)s” to “%(new)s”.")
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="competitions"
@@ -704,15 +692,6 @@ class Competition(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:competition-detail", args=[self.pk])
-
-    def move_to(self, status, *, by) -> None:
-        """Set the status along TRANSITIONS, DomainError on an illegal move; the caller saves
-        it with the other fields it changes (one history row per step)."""
-        require_transition(
-            self, status, _("A competition cannot move from “%(old)s” to “%(new)s”.")
-        )
-        self.status = status
-        self._history_user = by
 
     def current_pitches(self):
         """The pitches: while open, the project's open claims; from scoring on, the claims
