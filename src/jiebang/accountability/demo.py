@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from jiebang.core.roles import Role
 from jiebang.orgs.models import User
+from jiebang.projects.demo import unit_head
 from jiebang.projects.models import Project
 
 from . import services
@@ -60,30 +61,6 @@ def _task_force_user():
 
 def _aware(day: datetime.date, hour=10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def _head(institution) -> User:
-    """The unit's head, as the projects demo makes them: its first unit-role user made head,
-    or a new account without a usable password for a unit the 派单 engine chose."""
-    head = services.head_of(institution)
-    if head is not None:
-        return head
-    head = (
-        User.objects.filter(role=Role.UNIT, institution=institution, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-    if head is None:
-        head = User(
-            username=f"head_{institution.pk}",
-            full_name=f"{institution.name}负责人",
-            role=Role.UNIT,
-            institution=institution,
-        )
-        head.set_unusable_password()
-    head.is_unit_head = True
-    head.save()
-    return head
 
 
 def _bureau_of(project, bureaus):
@@ -162,7 +139,7 @@ def load(progress=None) -> dict[str, int]:
         rng = random.Random(SEED)
         today = timezone.localdate()
         bureaus = _county_bureaus()
-        heads = {p.pk: _head(p.implementing_unit) for p in projects}
+        heads = {p.pk: unit_head(p.implementing_unit) for p in projects}
         on_site = set(rng.sample(range(len(projects)), min(CEREMONY[1], len(projects))))
         ceremony_day = min((p.start_date or today for p in projects), default=today)
         ceremony_day -= datetime.timedelta(days=3)

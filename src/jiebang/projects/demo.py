@@ -274,10 +274,10 @@ def _dimension_name(item: Project) -> str:
     return DIMENSION_OF_CATEGORY.get(category.name if category else "", "流程优化")
 
 
-def _unit_head(institution: Institution) -> User:
+def unit_head(institution: Institution) -> User:
     """The institution's head (unit role), created without a usable password if missing."""
     user = (
-        User.objects.filter(role=Role.UNIT, institution=institution)
+        User.objects.filter(role=Role.UNIT, institution=institution, is_active=True)
         .order_by("-is_unit_head", "pk")
         .first()
     )
@@ -436,7 +436,7 @@ def _fill(plan: dict, *, admin, rng, dimensions, counties, start) -> Project:
 
 
 def _claim(project: Project, unit: Institution, *, admin, plan_text: str, approve=True) -> Claim:
-    head = _unit_head(unit)
+    head = unit_head(unit)
     claim = services.claim_project(project, acting_user=head, plan=plan_text)
     bureau = _county_bureau(unit.region)
     services.endorse_claim(claim, acting_user=bureau, note="经县级卫健部门审核，同意推荐。")
@@ -459,7 +459,7 @@ def _green_channel(rng, *, admin, task_force, projects_by_item_title) -> int:
                 k % 8
             ]
         case = services.raise_case(
-            acting_user=_unit_head(unit),
+            acting_user=unit_head(unit),
             title=title,
             description=f"{title}：项目推进中需跨部门协调，单位层面无法独立解决，申请市级“一事一议”。",
             departments=departments,
