@@ -83,7 +83,7 @@ def test_export_import_round_trip_names_the_bad_row(login, project, tasks, guanx
     workbook.save(out)
 
     upload = SimpleUploadedFile("台账（已填）.xlsx", out.getvalue(), content_type=XLSX)
-    page = client.post(reverse("ledger:import"), {"file": upload})
+    page = client.post(reverse("ledger:import"), {"file": upload}, follow=True)
     assert page.status_code == 200
     text = page.content.decode()
     assert "新增 1 项，更新 1 项，未变 2 项，拒绝 2 行" in text

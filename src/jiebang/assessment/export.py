@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from jiebang.core import exports
+
 from .points import Table, UnitPoints, rank_rows
 
 TITLE_FONT = Font(bold=True, size=14)
@@ -32,16 +34,16 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 
 def _write(sheet, title: str, header: list[str], rows: list[list], widths: list[int]) -> None:
     """Title row, styled header, bordered rows, column widths and a frozen header."""
-    sheet.append([title])
+    exports.append(sheet, [title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     sheet["A1"].font = TITLE_FONT
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.row_dimensions[1].height = 24
-    sheet.append(header)
+    exports.append(sheet, header)
     for cell in sheet[2]:
         cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, CENTER, BORDER
     for row in rows:
-        sheet.append(row)
+        exports.append(sheet, row)
         for cell in sheet[sheet.max_row]:
             cell.border = BORDER
     for i, width in enumerate(widths, start=1):
@@ -58,7 +60,7 @@ def _by_county(rows: list[UnitPoints]) -> dict[str, list[UnitPoints]]:
 
 
 def ranking_workbook(table: Table) -> Workbook:
-    book = Workbook()
+    book = exports.new_workbook()
     summary = book.active
     taken = {_sheet_title(_("Summary"), set())}
     summary.title = next(iter(taken))

@@ -1,14 +1,12 @@
 """Assessment pages: the ranked table and its export, a unit's breakdown, the rules and the
 recognitions."""
 
-import io
-
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiebang.core import exports
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
@@ -18,8 +16,6 @@ from . import points, services
 from .export import ranking_workbook
 from .forms import PointRuleForm, RankingFilterForm, RecognitionForm
 from .models import PointRule, Recognition
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(request) -> RankingFilterForm:
@@ -47,12 +43,8 @@ def ranking_export(request):
     """The ranked table as .xlsx, scoped like the page."""
     form = _filters(request)
     table = points.scoped_ranking(request.user, form.value("year"), form.value("county"))
-    out = io.BytesIO()
-    ranking_workbook(table).save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
     name = f"assessment-{table.year}{'-' + table.county.code if table.county else ''}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.xlsx_response(exports.workbook_bytes(ranking_workbook(table)), name)
 
 
 def unit_breakdown(request, pk):

@@ -7,23 +7,30 @@ file, row, column and reason and never stops the good ones, and no row is half-w
 """
 
 import io
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiebang.core import exports
 from jiebang.core.errors import DomainError
+from jiebang.core.permissions import require_perm
 from jiebang.orgs.models import User
 from jiebang.projects.models import Project
 
 from . import services
-from .models import Task
+from .forms import TaskForm
+from .models import Task, TaskImport
+
+logger = logging.getLogger(__name__)
 
 TITLE = "聊城市“揭榜挂帅”改革项目任务台账"
 # field → column header; the order is the sheet's.
@@ -63,7 +70,12 @@ REQUIRED = ("project", "title", "deadline")
 # Computed from the records; the import ignores them.
 READ_ONLY = ("project_title", "status", "percent", "overdue")
 HEADER_ROW = 3
+# A sheet has at most MAX_ROWS task rows; up to INLINE_ROWS are applied while the user waits,
+# more by a background job. The page lists the first MAX_REJECTS_SHOWN rejects, the CSV all.
+MAX_ROWS = 5000
+INLINE_ROWS = 300
 MAX_REJECTS_SHOWN = 500
+PROGRESS_EVERY = 100
 
 
 def _owner_name(user) -> str:
@@ -75,7 +87,6 @@ def _owner_name(user) -> str:
 def export_tasks(tasks, *, scope: str, progress: Callable[[int, int], None] | None = None):
     """A formatted workbook (bytes) with one row per task of `tasks`, parents before their
     sub-tasks."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -86,7 +97,7 @@ def export_tasks(tasks, *, scope: str, progress: Callable[[int, int], None] | No
     )
     tasks = _parents_first(tasks)
     today = timezone.localdate()
-    workbook = Workbook()
+    workbook = exports.new_workbook()
     sheet = workbook.active
     sheet.title = "任务台账"
     last = get_column_letter(len(COLUMNS))
@@ -134,7 +145,7 @@ def export_tasks(tasks, *, scope: str, progress: Callable[[int, int], None] | No
         }
         row = HEADER_ROW + 1 + i
         for col, name in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=row, column=col, value=values[name])
+            cell = exports.write(sheet, row, col, values[name])
             cell.border = border
             if name in ("start", "deadline"):
                 cell.number_format = "yyyy-mm-dd"
@@ -153,9 +164,7 @@ def export_tasks(tasks, *, scope: str, progress: Callable[[int, int], None] | No
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(tasks), 1)}"
     sheet.page_setup.orientation = "landscape"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return exports.workbook_bytes(workbook)
 
 
 def _parents_first(tasks: list[Task]) -> list[Task]:
@@ -244,38 +253,70 @@ def _int_id(value, column: str) -> int | None:
     return int(text)
 
 
-def read_sheet(content: bytes, file_name: str):
-    """The header row's columns and the data rows (sheet row number, values) of the first
-    sheet; DomainError (naming the file) when it is no workbook or lacks a column."""
+@dataclass
+class Sheet:
+    """The first sheet of an uploaded workbook, read as a stream (openpyxl's read-only mode): the
+    column index of each known header and the number of task rows below the header."""
+
+    workbook: object
+    file_name: str
+    index: dict[str, int]
+    header_row: int
+    total: int = 0
+
+    def rows(self) -> Iterator[tuple[int, tuple]]:
+        """(sheet row number, values) of each non-empty row below the header."""
+        sheet = self.workbook.worksheets[0]
+        for line, values in enumerate(
+            sheet.iter_rows(min_row=self.header_row + 1, values_only=True),
+            start=self.header_row + 1,
+        ):
+            if any(_text(v) for v in values):
+                yield line, values
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def open_sheet(content: bytes, file_name: str) -> Sheet:
+    """The workbook's first sheet, checked: DomainError (naming the file) when it is no
+    workbook, lacks a required column or has more than MAX_ROWS task rows."""
     from openpyxl import load_workbook
 
     if not content.startswith(b"PK\x03\x04"):
         raise DomainError(_("%(file)s is not an Excel workbook (.xlsx).") % {"file": file_name})
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = _find_header(workbook, file_name)
+        for _line, _values in sheet.rows():
+            sheet.total += 1
+            if sheet.total > MAX_ROWS:
+                raise DomainError(
+                    _("%(file)s has more than %(max)d task rows; split it into several files.")
+                    % {"file": file_name, "max": MAX_ROWS}
+                )
+    except DomainError:
+        raise
     except Exception as e:  # openpyxl raises many kinds on a damaged file
         raise DomainError(
             _("%(file)s could not be opened as an Excel workbook: %(error)s")
             % {"file": file_name, "error": e}
         ) from e
-    try:
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    finally:
-        workbook.close()
+    return sheet
+
+
+def _find_header(workbook, file_name: str) -> Sheet:
     headers = {header: name for name, header in COLUMNS.items()}
-    for number, values in enumerate(rows[:10], start=1):
+    if not workbook.worksheets:
+        raise DomainError(_("%(file)s has no worksheet.") % {"file": file_name})
+    first = workbook.worksheets[0]
+    for number, values in enumerate(first.iter_rows(max_row=10, values_only=True), start=1):
         cells = [_text(v) for v in values]
         if COLUMNS["title"] in cells:
             index = {headers[c]: i for i, c in enumerate(cells) if c in headers}
-            missing = [COLUMNS[f] for f in REQUIRED if f not in index]
-            if missing:
-                break
-            data = [
-                (line, values)
-                for line, values in enumerate(rows[number:], start=number + 1)
-                if any(_text(v) for v in values)
-            ]
-            return index, data
+            if all(f in index for f in REQUIRED):
+                return Sheet(workbook, file_name, index, number)
+            break
     raise DomainError(
         _("%(file)s: required columns missing: %(columns)s.")
         % {"file": file_name, "columns": "、".join(COLUMNS[f] for f in REQUIRED)}
@@ -339,13 +380,13 @@ def _row_fields(index, values, lookups: _Lookups) -> tuple[Task | None, Project,
     title = _text(cell("title"))
     if not title:
         raise RowError(COLUMNS["title"], _("a task title is required"))
-    fields = {"title": title}
+    fields = {"title": _as_in_form("title", title)}
     fields["deadline"] = _date(cell("deadline"), COLUMNS["deadline"], required=True)
     if "start" in index:
         fields["start"] = _date(cell("start"), COLUMNS["start"], required=False)
     for name in ("department", "deliverable"):
         if name in index:
-            fields[name] = _text(cell(name))
+            fields[name] = _as_in_form(name, _text(cell(name)))
     if "owner" in index:
         name = _text(cell("owner"))
         fields["owner"] = lookups.owner(project, name) if name else None
@@ -378,12 +419,38 @@ def _row_fields(index, values, lookups: _Lookups) -> tuple[Task | None, Project,
     return task, project, fields
 
 
-def import_tasks(content: bytes, file_name: str, *, acting_user) -> ImportResult:
-    """Apply a filled task sheet row by row (see the module docstring)."""
-    index, rows = read_sheet(content, file_name)
-    result = ImportResult(file_name)
+def _as_in_form(name: str, value):
+    """`value` checked by the web form's own field (length limits, required), so a sheet can
+    store nothing the task form would refuse."""
+    try:
+        return TaskForm.base_fields[name].clean(value)
+    except ValidationError as e:
+        raise RowError(COLUMNS[name], " ".join(e.messages)) from e
+
+
+def import_tasks(
+    content: bytes,
+    file_name: str,
+    *,
+    acting_user,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Apply a filled task sheet row by row (see the module docstring); `progress(done, total)`
+    is called every PROGRESS_EVERY rows."""
+    sheet = open_sheet(content, file_name)
+    try:
+        return _apply(sheet, acting_user, progress)
+    finally:
+        sheet.close()
+
+
+def _apply(sheet: Sheet, acting_user, progress) -> ImportResult:
+    result = ImportResult(sheet.file_name)
     lookups = _Lookups(acting_user)
-    for line, values in rows:
+    index = sheet.index
+    for done, (line, values) in enumerate(sheet.rows(), start=1):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, sheet.total)
         try:
             with transaction.atomic():
                 task, project, fields = _row_fields(index, values, lookups)
@@ -406,3 +473,73 @@ def import_tasks(content: bytes, file_name: str, *, acting_user) -> ImportResult
                 Reject(line, COLUMNS["project"], _("you may not change this project's tasks"))
             )
     return result
+
+
+# The web import: a TaskImport record per upload.
+
+
+def start_import(upload, *, acting_user) -> TaskImport:
+    """Check the uploaded sheet and record it; small sheets are applied at once, bigger ones
+    by the background job. DomainError (nothing stored) when the file is refused."""
+    from .tasks import import_task_sheet
+
+    require_perm(acting_user, "ledger.import_tasks")
+    content = upload.read()
+    sheet = open_sheet(content, upload.name)
+    sheet.close()
+    record = TaskImport(file_name=upload.name[:200], created_by=acting_user, total_rows=sheet.total)
+    record.file.save(upload.name, ContentFile(content), save=True)
+    if sheet.total <= INLINE_ROWS:
+        run_import(record)
+    else:
+        import_task_sheet.enqueue(record.pk)
+    return record
+
+
+def run_import(record: TaskImport) -> TaskImport:
+    """Apply the record's stored sheet as its uploader, recording progress and outcome. Any
+    failure marks the import failed with its reason; rows applied before it stay applied."""
+    TaskImport.objects.filter(pk=record.pk).update(status=TaskImport.Status.RUNNING)
+
+    def progress(done, total):
+        TaskImport.objects.filter(pk=record.pk).update(processed_rows=done, total_rows=total)
+
+    try:
+        with record.file.open("rb") as f:
+            content = f.read()
+        result = import_tasks(
+            content, record.file_name, acting_user=record.created_by, progress=progress
+        )
+    except DomainError as e:
+        _finish(record, status=TaskImport.Status.FAILED, message=e.message)
+    except Exception as e:
+        logger.exception("task sheet import %s failed", record.pk)
+        _finish(
+            record,
+            status=TaskImport.Status.FAILED,
+            message=_("The import stopped on an unexpected error: %(error)s") % {"error": e},
+        )
+    else:
+        _finish(
+            record,
+            status=TaskImport.Status.DONE,
+            processed_rows=record.total_rows,
+            added=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            rejected=len(result.rejects),
+            rejects=[r.__dict__ for r in result.rejects],
+        )
+    record.refresh_from_db()
+    return record
+
+
+def _finish(record: TaskImport, **fields) -> None:
+    TaskImport.objects.filter(pk=record.pk).update(finished_at=timezone.now(), **fields)
+
+
+def rejects_csv(record: TaskImport) -> bytes:
+    return exports.csv_bytes(
+        ["文件", "行号", "列", "原因"],
+        ([record.file_name, r["row"], r["column"], r["reason"]] for r in record.rejects),
+    )

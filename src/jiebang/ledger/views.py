@@ -5,13 +5,14 @@ indicator figures, task pages with progress updates and their review, the queue 
 import rules
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiebang.core import exports
 from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
@@ -30,7 +31,7 @@ from .forms import (
     TaskFilterForm,
     TaskForm,
 )
-from .models import Evidence, IndicatorMeasurement, ProgressUpdate, Task
+from .models import Evidence, IndicatorMeasurement, ProgressUpdate, Task, TaskImport
 from .queries import Queue, overdue_counts, progress_of
 
 # Projects with a ledger: from the decomposition while the letter is drafted to evaluation.
@@ -321,25 +322,51 @@ def export(request):
     tasks = form.filter(Task.objects.visible_to(request.user))
     scope = request.user.institution or request.user.region or _("all projects")
     content = excel.export_tasks(tasks, scope=str(scope))
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"ledger-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.xlsx_response(content, f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def import_tasks(request):
-    """Upload a filled task sheet; the good rows are applied, the bad ones listed."""
+    """Upload a filled task sheet; small sheets are applied at once, big ones by a job. The
+    user's recent imports are listed below the form."""
     require_perm(request.user, "ledger.import_tasks")
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            result = excel.import_tasks(upload.read(), upload.name, acting_user=request.user)
+            record = excel.start_import(form.cleaned_data["file"], acting_user=request.user)
         except DomainError as e:
             form.add_error("file", e.message)
-    context = {"form": form, "result": result, "list_url": reverse("ledger:task-list")}
+        else:
+            return redirect(record)
+    imports = TaskImport.objects.filter(created_by=request.user)[:10]
+    context = {
+        "form": form,
+        "imports": imports,
+        "max_rows": excel.MAX_ROWS,
+        "list_url": reverse("ledger:task-list"),
+    }
     return render(request, "ledger/task_import.html", context)
+
+
+def _task_import(request, pk) -> TaskImport:
+    require_perm(request.user, "ledger.import_tasks")
+    return get_object_or_404(TaskImport, pk=pk, created_by=request.user)
+
+
+def import_detail(request, pk):
+    """An import's progress (polled while it runs), its counts and its first rejected rows."""
+    record = _task_import(request, pk)
+    context = {
+        "record": record,
+        "rejects": record.rejects[: excel.MAX_REJECTS_SHOWN],
+        "max_shown": excel.MAX_REJECTS_SHOWN,
+        "list_url": reverse("ledger:task-list"),
+    }
+    template = "ledger/_import_status.html" if request.htmx else "ledger/import_detail.html"
+    return render(request, template, context)
+
+
+def import_rejects(request, pk):
+    record = _task_import(request, pk)
+    return exports.attachment(
+        excel.rejects_csv(record), f"rejects-{record.pk}.csv", "text/csv; charset=utf-8"
+    )

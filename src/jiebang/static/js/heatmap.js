@@ -5,7 +5,14 @@
   const data = JSON.parse(document.getElementById("heatmap-data").textContent);
   const chart = echarts.init(box);
   chart.setOption({
-    tooltip: { position: "top" },
+    // Category, county and institution names are user text: escaped before they reach HTML.
+    tooltip: {
+      position: "top",
+      formatter: function (p) {
+        const esc = (v) => echarts.format.encodeHTML(String(v));
+        return esc(data.categories[p.data[1]]) + "<br>" + esc(data.columns[p.data[0]]) + "：" + esc(p.data[2]);
+      },
+    },
     grid: { left: 130, right: 20, top: 10, bottom: data.axis === "institution" ? 160 : 70 },
     xAxis: { type: "category", data: data.columns, axisLabel: { rotate: data.columns.length > 8 ? 45 : 0, interval: 0 }, splitArea: { show: true } },
     yAxis: { type: "category", data: data.categories, splitArea: { show: true } },

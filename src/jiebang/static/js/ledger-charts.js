@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   const DAY = 24 * 3600 * 1000;
+  // Every name in a tooltip is user text: it reaches the tooltip's HTML only escaped.
+  const esc = (value) => echarts.format.encodeHTML(String(value == null ? "" : value));
   const time = (iso) => new Date(iso + "T00:00:00").getTime();
 
   // A bar from start to end with the progress drawn inside it (custom series).
@@ -50,10 +52,10 @@
     chart.setOption({
       tooltip: {
         formatter: function (p) {
-          if (p.seriesType === "scatter") return "◆ " + p.data.name + "<br>" + p.data.date;
+          if (p.seriesType === "scatter") return "◆ " + esc(p.data.name) + "<br>" + esc(p.data.date);
           const t = data.tasks[p.dataIndex];
-          return t.name + "<br>" + data.labels.start + " " + t.start + "<br>" + data.labels.deadline + " " + t.end +
-            "<br>" + t.status_label + " · " + t.percent + "%" + (t.overdue ? " · <b style='color:#dc3545'>" + data.labels.overdue + "</b>" : "");
+          return esc(t.name) + "<br>" + esc(data.labels.start) + " " + esc(t.start) + "<br>" + esc(data.labels.deadline) + " " + esc(t.end) +
+            "<br>" + esc(t.status_label) + " · " + esc(t.percent) + "%" + (t.overdue ? " · <b class='text-danger'>" + esc(data.labels.overdue) + "</b>" : "");
         },
       },
       grid: { left: 200, right: 100, top: 30, bottom: 40 },
@@ -86,7 +88,7 @@
       const periods = ind.points.map((p) => p.period);
       const flat = (v) => periods.map(() => v);
       chart.setOption({
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", formatter: (params) => esc(params[0].axisValue) + params.map((q) => "<br>" + q.marker + esc(q.seriesName) + " " + esc(q.value)).join("") },
         legend: { data: [data.labels.confirmed, data.labels.target, data.labels.baseline], bottom: 0 },
         grid: { left: 50, right: 20, top: 20, bottom: 50 },
         xAxis: { type: "category", data: periods, boundaryGap: false },
@@ -116,8 +118,8 @@
       tooltip: {
         formatter: function (param) {
           const p = data.projects[param.dataIndex];
-          return p.name + "<br>" + p.unit + "<br>" + p.start + " – " + p.end + "<br>" + data.labels.progress + " " + p.progress + "%" +
-            (p.overdue ? "<br><b style='color:#dc3545'>" + data.labels.overdue + " " + p.overdue + "</b>" : "");
+          return esc(p.name) + "<br>" + esc(p.unit) + "<br>" + esc(p.start) + " – " + esc(p.end) + "<br>" + esc(data.labels.progress) + " " + esc(p.progress) + "%" +
+            (p.overdue ? "<br><b class='text-danger'>" + esc(data.labels.overdue) + " " + esc(p.overdue) + "</b>" : "");
         },
       },
       grid: { left: 170, right: 100, top: 30, bottom: 50 },
