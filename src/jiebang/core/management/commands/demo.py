@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -31,5 +34,12 @@ class Command(BaseCommand):
         for username, full_name, role, *_rest in DEMO_USERS:
             console.print(f"  {username:<16} {role.label} · {full_name}")
         if not no_serve:
+            # The background jobs (big imports) run in a worker process beside the server.
+            worker = subprocess.Popen([sys.executable, "-m", "jiebang", "db_worker"])
+            console.print(f"Background worker started (pid {worker.pid}).")
             console.print(f"Serving http://127.0.0.1:{port}/  (Ctrl-C to stop)")
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            try:
+                call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
