@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from jiebang.core.forms import BootstrapMixin
 from jiebang.core.roles import Role
 from jiebang.orgs.models import User
-from jiebang.projects.models import GreenChannelCase
 
 from .models import TaskForce, TaskForceMember, validate_evidence, validate_scan
 
@@ -51,10 +50,10 @@ class MemberForm(BootstrapMixin, forms.Form):
         if task_force.kind == TaskForce.Kind.CITY:
             users = User.objects.filter(
                 Q(role__in=[Role.CITY_ADMIN, Role.TASK_FORCE, Role.COUNTY_BUREAU])
-                | Q(institution=unit)
+                | Q(institution=unit, role=Role.UNIT)
             )
         else:
-            users = User.objects.filter(institution=unit)
+            users = User.objects.of_unit(unit)
         self.fields["user"].queryset = users.filter(is_active=True).order_by("username")
 
 
@@ -72,7 +71,7 @@ class FollowUpForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, unit_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(institution=unit_id, is_active=True)
+        self.fields["owner"].queryset = User.objects.of_unit(unit_id)
 
 
 FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3)
@@ -135,16 +134,4 @@ class AcceptanceForm(BootstrapMixin, forms.Form):
         required=False,
         validators=[validate_evidence],
         help_text=_("PDF, Word, Excel, JPG or PNG, up to 10 MB."),
-    )
-
-
-class CaseForm(BootstrapMixin, forms.Form):
-    """A cross-department problem of this project, raised to the green channel."""
-
-    title = forms.CharField(label=_("title"), max_length=200)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}))
-    departments = forms.MultipleChoiceField(
-        label=_("departments"),
-        choices=GreenChannelCase.Department.choices,
-        widget=forms.CheckboxSelectMultiple,
     )

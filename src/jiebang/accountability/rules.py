@@ -3,37 +3,20 @@
 import rules
 
 from jiebang.core.rules import (
+    has_institution,
+    implements_project,
     is_city_admin,
     is_city_staff,
     is_county_bureau,
     is_task_force,
     is_unit,
+    unit_of,
 )
-
-
-@rules.predicate
-def has_institution(user):
-    return user.institution_id is not None
 
 
 @rules.predicate
 def is_unit_head(user):
     return bool(user.is_unit_head)
-
-
-def _project_of(obj):
-    return getattr(obj, "project", obj)
-
-
-@rules.predicate
-def implements_project(user, obj):
-    """The user works in the project's implementing unit (obj: a project or a row with one)."""
-    project = _project_of(obj)
-    return (
-        project is not None
-        and user.institution_id is not None
-        and project.implementing_unit_id == user.institution_id
-    )
 
 
 @rules.predicate
@@ -44,7 +27,8 @@ def is_unit_group(user, task_force):
 
 @rules.predicate
 def is_interviewed_unit(user, interview):
-    return interview is not None and interview.unit_id == user.institution_id
+    unit = unit_of(user)
+    return interview is not None and unit is not None and interview.unit_id == unit
 
 
 is_city_task_force = is_task_force | is_city_admin

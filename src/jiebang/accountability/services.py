@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
+from jiebang.core.forms import check_date_range
 from jiebang.core.permissions import require_perm
 from jiebang.orgs.models import Institution, User
 from jiebang.projects.models import Project
@@ -60,11 +61,7 @@ def commission() -> Institution | None:
 def head_of(institution) -> User | None:
     if institution is None:
         return None
-    return (
-        User.objects.filter(institution=institution, is_unit_head=True, is_active=True)
-        .order_by("pk")
-        .first()
-    )
+    return User.objects.of_unit(institution).filter(is_unit_head=True).order_by("pk").first()
 
 
 def _person(user) -> str:
@@ -209,6 +206,7 @@ def mark_signed_on_site(letter: ResponsibilityLetter, *, acting_user, event_name
     require_perm(acting_user, "accountability.mark_signed_on_site", letter)
     if not event_name.strip() or event_date is None:
         raise DomainError(_("Name the event and its date."))
+    check_date_range(event_date)
     letter = ResponsibilityLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.status == ResponsibilityLetter.Status.SUPERSEDED:
         raise DomainError(_("A superseded letter cannot be changed."))
@@ -290,6 +288,7 @@ def record_meeting(
     require_perm(acting_user, "accountability.manage_task_force", task_force)
     if not attendees.strip() or not decisions.strip():
         raise DomainError(_("Minutes need the attendees and the decisions."))
+    check_date_range(date)
     if date > timezone.localdate():
         raise DomainError(_("A meeting cannot be dated in the future."))
     meeting = Meeting(
@@ -328,6 +327,7 @@ def take_showing(month: datetime.date, *, acting_user) -> MonthlyShowing:
     from jiebang.ledger.queries import overdue_counts, progress_of
 
     require_perm(acting_user, "accountability.take_showing")
+    check_date_range(month)
     month = month_start(month)
     MonthlyShowing.objects.filter(month=month).delete()
     showing = MonthlyShowing(month=month, taken_by=acting_user, taken_at=timezone.now())
@@ -377,6 +377,7 @@ def record_interview(
         raise DomainError(_("Only overdue tasks lead to an interview."))
     if not (interviewees.strip() and interviewers.strip() and findings.strip()):
         raise DomainError(_("Record who was interviewed, by whom, and the findings."))
+    check_date_range(held_at, rectification_deadline)
     if rectification_deadline < timezone.localdate(held_at):
         raise DomainError(_("The rectification deadline cannot be before the interview."))
     if project.implementing_unit_id is None:

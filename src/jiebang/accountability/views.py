@@ -18,14 +18,14 @@ from django.views.decorators.http import require_POST
 from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import require_perm
-from jiebang.core.scoping import get_visible_or_404
+from jiebang.core.scoping import get_visible_or_404, user_scope
 from jiebang.projects import services as project_services
+from jiebang.projects.forms import CaseForm
 from jiebang.projects.models import Project
 
 from . import queries, services
 from .forms import (
     AcceptanceForm,
-    CaseForm,
     FollowUpFormSet,
     InterviewForm,
     MeetingForm,
@@ -109,8 +109,8 @@ def project_detail(request, pk):
         and project.status in services.LETTER_STATUSES,
         "can_interview": user.has_perm("accountability.record_interview", project),
         "can_raise_case": user.has_perm("projects.raise_case")
-        and project.implementing_unit_id == user.institution_id,
-        "case_form": CaseForm(),
+        and project.implementing_unit_id == user_scope(user).unit_id,
+        "case_form": CaseForm(user=user, project=project),
     }
     return render(request, "accountability/project_detail.html", context)
 
@@ -454,6 +454,6 @@ def case_raise(request, pk):
     def raise_case(**data):
         project_services.raise_case(acting_user=request.user, project=project, **data)
 
-    form = CaseForm(request.POST)
+    form = CaseForm(request.POST, user=request.user, project=project)
     message = _("The case was raised to the task force.")
     return act(request, _accountability_url(project), raise_case, message, form)

@@ -2,13 +2,13 @@
 
 import rules
 
-from jiebang.core.rules import is_city_admin, is_city_staff, is_county_bureau, is_unit
-
-
-@rules.predicate
-def has_institution(user):
-    return user.institution_id is not None
-
+from jiebang.core.rules import (
+    has_institution,
+    is_city_admin,
+    is_city_staff,
+    is_county_bureau,
+    is_unit,
+)
 
 # Units see their own row and breakdown, county bureaus their county, city staff everything;
 # the views scope the rows with Institution.objects.visible_to.

@@ -3,6 +3,7 @@
 import rules
 
 from .roles import Role
+from .scoping import user_scope
 
 
 def _has_role(*roles):
@@ -22,6 +23,32 @@ is_county_bureau = _has_role(Role.COUNTY_BUREAU)
 is_unit = _has_role(Role.UNIT)
 is_expert = _has_role(Role.EXPERT)
 is_panel = _has_role(Role.PANEL)
+
+
+def unit_of(user) -> int | None:
+    """The institution a user acts for: a unit user's own, nobody else's (an expert or a panel
+    member is not their hospital; see orgs.User.compute_scope)."""
+    return user_scope(user).unit_id
+
+
+@rules.predicate
+def has_institution(user):
+    return unit_of(user) is not None
+
+
+def project_of(obj):
+    """The project behind a project or a row that carries one (task, figure, letter, case…)."""
+    if obj is None:
+        return None
+    return getattr(obj, "project", None) or obj
+
+
+@rules.predicate
+def implements_project(user, obj):
+    """The user is a unit user of the unit implementing the project (of `obj`)."""
+    project = project_of(obj)
+    unit = unit_of(user)
+    return project is not None and unit is not None and project.implementing_unit_id == unit
 
 
 @rules.predicate

@@ -342,7 +342,7 @@ class _Lookups:
     def owner(self, project: Project, name: str) -> User:
         key = (project.implementing_unit_id, name)
         if key not in self.people:
-            users = User.objects.filter(institution=project.implementing_unit_id, is_active=True)
+            users = User.objects.of_unit(project.implementing_unit_id)
             matches = list(users.filter(username=name)) or list(users.filter(full_name=name))
             self.people[key] = matches[0] if len(matches) == 1 else None
         if self.people[key] is None:

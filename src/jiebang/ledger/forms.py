@@ -56,9 +56,9 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, project, task=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            institution=project.implementing_unit_id, is_active=True
-        ).order_by("username")
+        self.fields["owner"].queryset = User.objects.of_unit(project.implementing_unit_id).order_by(
+            "username"
+        )
         if task is None:
             self.fields["parent"].queryset = project.tasks.filter(parent=None).exclude(
                 status=Task.Status.DONE

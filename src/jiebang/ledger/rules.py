@@ -5,41 +5,23 @@ never reports a figure on the unit's behalf."""
 import rules
 
 from jiebang.core.rules import (
+    has_institution,
+    implements_project,
     is_city_staff,
     is_county_bureau,
     is_task_force,
     is_unit,
+    project_of,
 )
 from jiebang.core.scoping import user_scope
 
-
-def _project_of(obj):
-    """The project behind a project, task, progress update or indicator measurement."""
-    if obj is None:
-        return None
-    return getattr(obj, "project", None) or obj
-
-
-@rules.predicate
-def has_institution(user):
-    return user.institution_id is not None
-
-
-@rules.predicate
-def is_implementing_unit(user, obj):
-    """The user works in the unit that implements the project (of the task or figure)."""
-    project = _project_of(obj)
-    return (
-        project is not None
-        and project.implementing_unit_id is not None
-        and project.implementing_unit_id == user.institution_id
-    )
+is_implementing_unit = implements_project
 
 
 @rules.predicate
 def is_unit_county(user, obj):
     """The implementing unit lies in the user's county (the bureau that confirms)."""
-    project = _project_of(obj)
+    project = project_of(obj)
     path = user_scope(user).region_path
     return (
         bool(path)

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
+from jiebang.core.forms import check_date_range
 from jiebang.core.permissions import require_perm
+from jiebang.core.roles import Role
 from jiebang.projects.models import Indicator, Project
 
 from .models import (
@@ -55,7 +57,9 @@ def _clean_task_fields(project: Project, fields: dict) -> dict:
             raise DomainError(_("The weight must be a positive number."))
         fields["weight"] = weight.quantize(Decimal("0.01"))
     owner = fields.get("owner")
-    if owner is not None and owner.institution_id != project.implementing_unit_id:
+    if owner is not None and (
+        owner.role != Role.UNIT or owner.institution_id != project.implementing_unit_id
+    ):
         raise DomainError(_("The owner must be a person of the implementing unit."))
     for name in ("department", "deliverable"):
         if name in fields:
@@ -66,6 +70,7 @@ def _clean_task_fields(project: Project, fields: dict) -> dict:
 def _check_dates(start, deadline) -> None:
     if deadline is None:
         raise DomainError(_("A task needs a deadline."))
+    check_date_range(start, deadline)
     if start and start > deadline:
         raise DomainError(_("The deadline must not be before the start."))
 
@@ -203,6 +208,7 @@ def report_progress(
         raise DomainError(_("This task is split into sub-tasks; report on the sub-tasks."))
     percent = _check_percent(status, percent)
     reported_on = reported_on or timezone.localdate()
+    check_date_range(reported_on)
     if reported_on > timezone.localdate():
         raise DomainError(_("The date of an update cannot be in the future."))
     update = ProgressUpdate(
@@ -357,6 +363,7 @@ def report_measurement(
     already has a figure awaiting confirmation or confirmed, or lies in the future."""
     require_perm(acting_user, "ledger.report_progress", indicator.project)
     _require_open_project(indicator.project)
+    check_date_range(period)
     period = period.replace(day=1)
     if period > timezone.localdate():
         raise DomainError(_("The reporting period cannot be in the future."))

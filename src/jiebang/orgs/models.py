@@ -205,6 +205,14 @@ class MedicalGroup(models.Model):
         return self.name
 
 
+class JiebangUserManager(UserManager):
+    def of_unit(self, institution):
+        """The active unit users of `institution` (an id or an instance): the people who may
+        own its tasks, sit in its working group or sign for it. An expert or a panel member
+        from the same hospital is not one of them."""
+        return self.filter(institution=institution, role=Role.UNIT, is_active=True)
+
+
 class User(AbstractUser):
     """An account: one role, in one institution and/or region."""
 
@@ -235,7 +243,7 @@ class User(AbstractUser):
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
-    objects = UserManager()
+    objects = JiebangUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -245,13 +253,15 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def compute_scope(self) -> Scope:
-        """What this user may see; see core/scoping.py."""
+        """What this user may see; see core/scoping.py. Only a unit user carries its
+        institution's scope: an expert or a panel member works for the programme, not for
+        the hospital they come from, so their institution gives them nothing."""
         if self.role in CITY_ROLES:
             return Scope(is_city=True)
         if self.role == Role.COUNTY_BUREAU:
             region = self.region or (self.institution.region if self.institution else None)
             county = region.county if region else None
             return Scope(region_path=county.path) if county else NOTHING
-        if self.institution_id:
+        if self.role == Role.UNIT and self.institution_id:
             return Scope(unit_id=self.institution_id)
         return NOTHING

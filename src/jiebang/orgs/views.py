@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
@@ -36,9 +35,14 @@ def institution_detail(request, pk):
 
 
 def institution_edit(request, pk=None):
-    institution = get_visible_or_404(Institution, request.user, pk=pk) if pk else None
-    if institution and not request.user.has_perm("orgs.change_institution", institution):
-        raise PermissionDenied
+    """Add (no pk) or change an institution. The permission is checked before the form is
+    built, on GET as on POST: whoever may not save sees no form."""
+    if pk:
+        institution = get_visible_or_404(Institution, request.user, pk=pk)
+        require_perm(request.user, "orgs.change_institution", institution)
+    else:
+        institution = None
+        require_perm(request.user, "orgs.add_institution")
     form = InstitutionForm(request.POST or None, instance=institution, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -64,14 +64,24 @@ def _criteria_initial(competition):
     ]
 
 
-def competition_detail(request, pk, forms=None):
-    competition = get_visible_or_404(Competition, request.user, pk=pk)
+def _manage_forms(competition) -> dict:
+    """The admin's forms on the competition page."""
     initial = {
         "session_at": competition.session_at,
         "place": competition.place,
         "note": competition.note,
         "panel": competition.panel.all(),
     }
+    return {
+        "edit_form": CompetitionForm(initial=initial),
+        "criteria_forms": CriterionFormSet(initial=_criteria_initial(competition)),
+        "cancel_form": CancelForm(),
+    }
+
+
+def competition_detail(request, pk, forms=None):
+    competition = get_visible_or_404(Competition, request.user, pk=pk)
+    can_manage = request.user.has_perm("projects.manage_competitions", competition)
     pitches = competition.current_pitches()
     if not request.user.has_perm("projects.view_competition_results", competition):
         own = user_scope(request.user)
@@ -83,9 +93,8 @@ def competition_detail(request, pk, forms=None):
         "criteria": competition.criteria.all(),
         "panel": competition.panel.order_by("username"),
         "missing": competitions.missing_sheets(competition),
-        "edit_form": CompetitionForm(initial=initial),
-        "criteria_forms": CriterionFormSet(initial=_criteria_initial(competition)),
-        "cancel_form": CancelForm(),
+        # The forms only for who may submit them.
+        **(_manage_forms(competition) if can_manage else {}),
         **(forms or {}),
         "history": object_history(competition),
     }

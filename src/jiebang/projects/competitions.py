@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
+from jiebang.core.forms import check_date_range
 from jiebang.core.permissions import require_perm
 from jiebang.core.roles import Role
 from jiebang.orgs.models import User
@@ -72,6 +73,7 @@ def open_competition(
         raise DomainError(_("A competition needs at least two open claims on the project."))
     if project.competitions.filter(status__in=Competition.ACTIVE_STATUSES).exists():
         raise DomainError(_("This project already has a competition under way."))
+    check_date_range(session_at)
     panel = _check_panel(panel)
     competition = Competition(
         project=project, session_at=session_at, place=place, note=note, created_by=acting_user
@@ -95,6 +97,7 @@ def update_competition(
     require_perm(acting_user, "projects.manage_competitions", competition)
     competition = _locked(competition)
     _require_active(competition)
+    check_date_range(session_at)
     panel = _check_panel(panel)
     competition.session_at, competition.place, competition.note = session_at, place, note
     competition._history_user = acting_user

@@ -21,30 +21,31 @@ from .models import AssignmentRun, Project
 def assign_index(request):
     """The admin picks projects, units and weights and runs the engine; past runs below."""
     require_perm(request.user, "projects.view_assignment")
-    form = DispatchForm(request.POST or None)
+    can_run = request.user.has_perm("projects.manage_assignment")
     if request.method == "POST":
         require_perm(request.user, "projects.manage_assignment")
-        if form.is_valid():
-            data = form.cleaned_data
-            units = dispatch.candidate_units(data["kinds"], data["counties"])
-            weights = dispatch.Weights(data["capability"], data["locality"], data["min_per_region"])
-            try:
-                run = dispatch.run_assignment(
-                    acting_user=request.user,
-                    projects=data["projects"],
-                    units=units,
-                    weights=weights,
-                )
-            except DomainError as e:
-                form.add_error(None, e.message)
-            else:
-                messages.success(request, _("The engine proposed a plan; check it and confirm."))
-                return redirect(run)
+    form = DispatchForm(request.POST or None) if can_run else None  # only for who may run
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        units = dispatch.candidate_units(data["kinds"], data["counties"])
+        weights = dispatch.Weights(data["capability"], data["locality"], data["min_per_region"])
+        try:
+            run = dispatch.run_assignment(
+                acting_user=request.user,
+                projects=data["projects"],
+                units=units,
+                weights=weights,
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The engine proposed a plan; check it and confirm."))
+            return redirect(run)
     runs = AssignmentRun.objects.select_related("created_by", "confirmed_by")
     context = {
         "form": form,
         "runs": Paginator(runs, 20).get_page(request.GET.get("page")),
-        "can_run": request.user.has_perm("projects.manage_assignment"),
+        "can_run": can_run,
     }
     return render(request, "projects/assign_index.html", context)
 

@@ -197,7 +197,9 @@ class DecisionForm(BootstrapMixin, forms.Form):
 
 
 class CaseForm(BootstrapMixin, forms.Form):
-    """直报: what a unit raises to the task force."""
+    """直报: what a unit raises to the task force, on the green-channel page or on one of its
+    projects' accountability page (`project` given: the case is about that project and the
+    form asks for no other)."""
 
     title = forms.CharField(label=_("title"), max_length=200)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -210,9 +212,15 @@ class CaseForm(BootstrapMixin, forms.Form):
         label=_("project"), queryset=Project.objects.none(), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, project=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.visible_to(user)
+        if project is not None:
+            del self.fields["project"]
+            self.fields["description"].widget.attrs["rows"] = 3
+        else:
+            # Only the projects the unit implements: published ones of other units are no
+            # business of its cases (raise_case checks it again).
+            self.fields["project"].queryset = Project.objects.implemented_visible_to(user)
 
 
 class TakeCaseForm(BootstrapMixin, forms.Form):

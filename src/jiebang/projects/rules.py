@@ -3,6 +3,7 @@
 import rules
 
 from jiebang.core.rules import (
+    has_institution,
     is_city_admin,
     is_city_staff,
     is_county_bureau,
@@ -10,6 +11,7 @@ from jiebang.core.rules import (
     is_panel,
     is_task_force,
     is_unit,
+    unit_of,
 )
 from jiebang.core.scoping import user_scope
 
@@ -24,14 +26,11 @@ rules.add_perm("projects.manage_projects", is_city_admin)
 
 
 @rules.predicate
-def has_institution(user):
-    return user.institution_id is not None
-
-
-@rules.predicate
 def is_claimant(user, claim):
-    """The user works in the unit that made the claim."""
-    return claim is not None and claim.claimant_unit_id == user.institution_id
+    """The user is a unit user of the unit that made the claim."""
+    return (
+        claim is not None and unit_of(user) is not None and claim.claimant_unit_id == unit_of(user)
+    )
 
 
 @rules.predicate

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
+from jiebang.core.forms import check_date_range
 from jiebang.core.permissions import require_perm
 from jiebang.needs import services as needs_services
 from jiebang.needs.models import Proposal
@@ -112,6 +113,7 @@ def _check_fields(fields: dict) -> None:
     if unknown:
         raise ValueError(f"unknown project fields: {sorted(unknown)}")
     start, end = fields.get("start_date"), fields.get("end_date")
+    check_date_range(start, end)
     if start and end and end < start:
         raise DomainError(_("The end date must not be before the start date."))
 
@@ -176,6 +178,7 @@ def add_milestone(project: Project, *, acting_user, title: str, due_date) -> Mil
     """Add a milestone to a draft project's timeline (city admin)."""
     require_perm(acting_user, "projects.manage_projects", project)
     _require_draft(project)
+    check_date_range(due_date)
     milestone = Milestone(project=project, title=title, due_date=due_date)
     milestone._history_user = acting_user
     milestone.save()
@@ -194,6 +197,7 @@ def remove_milestone(milestone: Milestone, *, acting_user) -> None:
 def create_list(*, acting_user, name: str, round_number: int = 1, **guide) -> ProjectList:
     """The city admin opens a new list (榜单) in draft, optionally with its guide."""
     require_perm(acting_user, "projects.manage_projects")
+    check_date_range(guide.get("guide_deadline"))
     project_list = ProjectList(
         name=name, round_number=round_number, created_by=acting_user, **guide
     )
@@ -206,6 +210,7 @@ def create_list(*, acting_user, name: str, round_number: int = 1, **guide) -> Pr
 def update_guide(project_list: ProjectList, *, acting_user, **guide) -> ProjectList:
     """The city admin edits a list's name and application guide (申报指南)."""
     require_perm(acting_user, "projects.manage_projects", project_list)
+    check_date_range(guide.get("guide_deadline"))
     for name, value in guide.items():
         setattr(project_list, name, value)
     project_list._history_user = acting_user
@@ -426,16 +431,14 @@ def raise_case(
     """直报: a unit user raises a case for its own institution, answered within 10 days.
 
     PermissionDenied unless a unit user with an institution; DomainError without a title,
-    description or department, or when the project is not one the unit can see."""
+    description or department, or when the project is not one the unit implements."""
     require_perm(acting_user, "projects.raise_case")
     if not title.strip() or not description.strip():
         raise DomainError(_("A case needs a title and a description."))
     codes = _check_departments(departments)
-    if (
-        project is not None
-        and not Project.objects.visible_to(acting_user).filter(pk=project.pk).exists()
-    ):
-        raise DomainError(_("That project is not visible to your institution."))
+    own_projects = Project.objects.implemented_visible_to(acting_user)
+    if project is not None and not own_projects.filter(pk=project.pk).exists():
+        raise DomainError(_("A case can only concern a project your institution implements."))
     case = GreenChannelCase(
         raised_by_unit=acting_user.institution,
         project=project,
@@ -461,6 +464,7 @@ def take_case(case: GreenChannelCase, *, acting_user, response_deadline=None) ->
     case = _locked_case(case)
     case.move_to(GreenChannelCase.Status.IN_COORDINATION, by=acting_user)
     if response_deadline is not None:
+        check_date_range(response_deadline)
         if response_deadline < timezone.localdate():
             raise DomainError(_("The response deadline cannot be in the past."))
         case.response_deadline = response_deadline

@@ -60,7 +60,7 @@ def project_list(request):
 
 def project_detail(request, pk, claim_form=None):
     project = get_visible_or_404(Project, request.user, pk=pk)
-    own_open_claim = project.claims.open().filter(claimant_unit=request.user.institution_id)
+    own_open_claim = project.claims.open().filter(claimant_unit=user_scope(request.user).unit_id)
     can_claim = (
         project.status == Project.Status.PUBLISHED
         and project.channel == Project.Channel.OPEN
@@ -174,12 +174,13 @@ def project_withdraw(request, pk):
 def list_index(request):
     require_perm(request.user, "projects.view_project_list")
     can_manage = request.user.has_perm("projects.manage_projects")
-    form = ProjectListForm(request.POST or None)
     if request.method == "POST":
         require_perm(request.user, "projects.manage_projects")
-        if form.is_valid():
-            project_list = services.create_list(acting_user=request.user, **form.cleaned_data)
-            return redirect(project_list)
+    # The form only for who may submit it (checked before it is built, on GET as on POST).
+    form = ProjectListForm(request.POST or None) if can_manage else None
+    if request.method == "POST" and form.is_valid():
+        project_list = services.create_list(acting_user=request.user, **form.cleaned_data)
+        return redirect(project_list)
     lists = ProjectList.objects.visible_to(request.user).prefetch_related("projects")
     context = {"lists": lists, "form": form, "can_manage": can_manage}
     return render(request, "projects/list_index.html", context)
@@ -188,14 +189,14 @@ def list_index(request):
 def list_detail(request, pk):
     project_list = get_visible_or_404(ProjectList, request.user, pk=pk)
     can_manage = request.user.has_perm("projects.manage_projects", project_list)
-    form = AddProjectsForm(request.POST or None)
     if request.method == "POST":
         require_perm(request.user, "projects.manage_projects", project_list)
-        if form.is_valid():
-            services.add_projects_to_list(
-                project_list, form.cleaned_data["projects"], acting_user=request.user
-            )
-            return redirect(project_list)
+    form = AddProjectsForm(request.POST or None) if can_manage else None
+    if request.method == "POST" and form.is_valid():
+        services.add_projects_to_list(
+            project_list, form.cleaned_data["projects"], acting_user=request.user
+        )
+        return redirect(project_list)
     projects = project_list.projects.visible_to(request.user).select_related(
         "dimension", "implementing_unit"
     )
@@ -214,13 +215,13 @@ def list_publish(request, pk):
 def list_guide(request, pk):
     project_list = get_visible_or_404(ProjectList, request.user, pk=pk)
     can_manage = request.user.has_perm("projects.manage_projects", project_list)
-    form = GuideForm(request.POST or None, instance=project_list)
     if request.method == "POST":
         require_perm(request.user, "projects.manage_projects", project_list)
-        if form.is_valid():
-            services.update_guide(project_list, acting_user=request.user, **form.cleaned_data)
-            messages.success(request, _("The application guide was saved."))
-            return redirect("projects:list-guide", pk=project_list.pk)
+    form = GuideForm(request.POST or None, instance=project_list) if can_manage else None
+    if request.method == "POST" and form.is_valid():
+        services.update_guide(project_list, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("The application guide was saved."))
+        return redirect("projects:list-guide", pk=project_list.pk)
     context = {"project_list": project_list, "form": form, "can_manage": can_manage}
     return render(request, "projects/list_guide.html", context)
 
