@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from jiebang.core import exports
 from jiebang.core.errors import DomainError
+from jiebang.core.params import parse_id
 from jiebang.core.permissions import require_perm
 from jiebang.orgs.models import User
 from jiebang.projects.models import Project
@@ -248,9 +249,9 @@ def _int_id(value, column: str) -> int | None:
     text = _text(value)
     if not text:
         return None
-    if not text.isdigit():
-        raise RowError(column, _("“%(value)s” is not a task id") % {"value": text})
-    return int(text)
+    if (pk := parse_id(text)) is None:
+        raise RowError(column, _("“%(value)s” is not a task id") % {"value": text[:40]})
+    return pk
 
 
 @dataclass

@@ -122,7 +122,9 @@ class OnlineFeedbackForm(forms.Form):
     name = forms.CharField(label=_("Your name (optional)"), max_length=30, required=False)
     phone = forms.RegexField(
         label=_("Phone (optional, for a call back)"),
-        regex=r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$",
+        # \A…\Z, not ^…$: "$" also matches before a final newline (RegexField searches).
+        regex=r"\A(?:1\d{10}|0\d{2,3}-?\d{7,8})\Z",
+        strip=True,  # RegexField keeps surrounding whitespace unless told
         required=False,
         error_messages={"invalid": _("Enter a mobile or landline number.")},
     )

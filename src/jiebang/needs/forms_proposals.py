@@ -21,11 +21,6 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def parse_ids(raw: str) -> list[int]:
-    """`?clusters=1,2,3` as ids; anything that is not a number is ignored."""
-    return [int(part) for part in (raw or "").split(",") if part.strip().isdigit()]
-
-
 def visible_clusters(user, ids):
     """Clusters with at least one item the user may see: a county drafts from its own."""
     items = FeedbackItem.objects.visible_to(user).filter(cluster_id__in=ids)

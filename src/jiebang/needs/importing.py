@@ -5,9 +5,11 @@ never stops the good ones; good rows are inserted in chunks, each chunk in one t
 工单编号 is the key, so importing the same file again adds nothing.
 """
 
+import codecs
 import csv
 import gc
 import io
+import logging
 import multiprocessing
 import re
 import time
@@ -28,6 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
+from jiebang.core.exports import csv_bytes
+from jiebang.core.scoping import Scope, user_scope
+from jiebang.core.text import CONTROL_CHARS, clean_text
 from jiebang.orgs.models import Institution, Region
 
 from .bulk import deferred_indexes, encode_rows, insert_rows, row_format
@@ -69,7 +74,11 @@ ALIASES = {
     "问题类型": "category_hint",
     "诉求分类": "category_hint",
 }
-MAX_TEXT = 5000
+MAX_TEXT = 5000  # characters of any cell: a longer one is a rejected row
+# csv refuses fields over 131,072 characters by default, and after refusing one it reads the
+# rest of that record as new ones: raise it above any web upload (50 MB), so a long cell is
+# read whole and rejected by its row; only a broken file beyond it stops the import (by line).
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
 MAX_REJECTS_KEPT = 10_000
 CHUNK = 5000
 WORKERS = 2  # processes that check and classify a big import while this one stores
@@ -77,7 +86,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # China has kept UTC+8 without summer time since 1992: the same instants as SHANGHAI, with an
 # offset that costs nothing to look up (a big import formats and compares a million times).
 CHINA_STANDARD_TIME = fixed_offset(timedelta(hours=8), "CST")
-_PHONE = re.compile(r"^\+?[\d\-\s()]{7,20}$")
+# Digits, dashes, spaces and brackets only: no line breaks or tabs inside (\s would let them in),
+# matched in full (fullmatch: "$" would also allow a final newline).
+_PHONE = re.compile(r"\+?[\d\- ()]{7,20}")
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -89,6 +100,8 @@ _DATE_FORMATS = (
     "%Y.%m.%d %H:%M",
     "%Y.%m.%d",
 )
+_HAS_CONTROL = CONTROL_CHARS.search
+logger = logging.getLogger(__name__)
 _CN_DATE = re.compile(
     r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[时:](\d{1,2})(?:分|:(\d{1,2}))?)?"
 )
@@ -113,6 +126,7 @@ class CsvSource:
     encoding: str
     offset: int  # byte offset of the first data record
     lines_before: int  # physical lines before it (the header)
+    file_name: str = ""  # as the user named it, for messages
 
 
 @dataclass
@@ -122,6 +136,7 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]  # (line number in the file, cells)
     total: int
     source: CsvSource | None = None
+    close: Callable[[], None] = lambda: None  # frees the open workbook if rows are not read
 
 
 @dataclass
@@ -133,7 +148,7 @@ class Reject:
 
 
 def _clean_header(value) -> str:
-    return unicodedata.normalize("NFKC", str(value or "")).strip().lstrip("\ufeff")
+    return clean_text(unicodedata.normalize("NFKC", str(value or ""))).strip().lstrip("\ufeff")
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -152,22 +167,75 @@ def detect_encoding(sample: bytes) -> str:
 
 
 def read_table(path: Path, file_name: str) -> Table:
-    """Open a CSV or XLSX export; DomainError (in Chinese) when it is neither."""
+    """Open a CSV or XLSX export; DomainError (in Chinese) when it is neither, or when it
+    is not a table (fewer than two column headings in its first row)."""
     with open(path, "rb") as f:
         head = f.read(65536)
     if not head.strip():
         raise DomainError(_("%(file)s is empty.") % {"file": file_name})
     if head[:4] == b"PK\x03\x04":
         return _read_xlsx(path, file_name)
-    if file_name.lower().endswith((".xlsx", ".xls")) or b"\x00" in head[:4096]:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DomainError(
+            _("%(file)s is UTF-16 text: save it as CSV (UTF-8) or as an Excel workbook (.xlsx).")
+            % {"file": file_name}
+        )
+    encoding = detect_encoding(head)
+    if (
+        file_name.lower().endswith((".xlsx", ".xls"))
+        or b"\x00" in head[:4096]
+        or _looks_binary(head.decode(encoding, errors="replace"))
+    ):
         raise DomainError(
             _("%(file)s is not a CSV or XLSX file (old .xls: save it as .xlsx first).")
             % {"file": file_name}
         )
-    return _read_csv(path, file_name, detect_encoding(head))
+    return _read_csv(path, file_name, encoding)
+
+
+def _looks_binary(text: str) -> bool:
+    """More than 1% control characters or undecodable bytes: not text someone exported (a
+    few stray ones in a real export are dropped row by row)."""
+    odd = len(CONTROL_CHARS.findall(text)) + text.count("\ufffd")
+    return odd > max(8, len(text) // 100)
+
+
+def _check_headers(headers: list[str], file_name: str) -> None:
+    if sum(1 for h in headers if h) < 2:
+        raise DomainError(
+            _("%(file)s does not look like a table: its first row has fewer than two column names.")
+            % {"file": file_name}
+        )
+
+
+def _allow_long_fields() -> None:
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
+def _csv_records(reader, file_name: str, lines_before: int = 0):
+    """(line, cells) of the reader's non-blank records; a record csv cannot read is a
+    DomainError naming the line (csv would read the rest of it as more records)."""
+    try:
+        for cells in reader:
+            if "".join(cells).strip():  # not a blank row
+                yield lines_before + reader.line_num, cells
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            error = _("a cell is longer than %(n)s characters") % {"n": csv.field_size_limit()}
+        else:
+            error = str(e)
+        raise DomainError(
+            _(
+                "%(file)s cannot be read on from line %(line)s (%(error)s). The rows before it "
+                "are stored; importing the corrected file again adds only the missing ones."
+            )
+            % {"file": file_name, "line": lines_before + reader.line_num, "error": error}
+        ) from e
 
 
 def _read_csv(path, file_name, encoding) -> Table:
+    _allow_long_fields()
     with open(path, "rb") as f:
         total = max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
@@ -176,17 +244,21 @@ def _read_csv(path, file_name, encoding) -> Table:
             headers = [_clean_header(h) for h in next(reader)]
         except StopIteration:
             raise DomainError(_("%(file)s is empty.") % {"file": file_name}) from None
+        except csv.Error as e:
+            raise DomainError(
+                _("%(file)s is not a CSV or XLSX file (old .xls: save it as .xlsx first).")
+                % {"file": file_name}
+            ) from e
         header_lines = reader.line_num
+    _check_headers(headers, file_name)
 
     def rows():
         with open(path, encoding=encoding, errors="replace", newline="") as stream:
             reader = csv.reader(stream)
             next(reader)
-            for cells in reader:
-                if "".join(cells).strip():  # not a blank row
-                    yield reader.line_num, cells
+            yield from _csv_records(reader, file_name)
 
-    source = _csv_source(path, encoding, headers, header_lines)
+    source = _csv_source(path, encoding, headers, header_lines, file_name)
     return Table(file_name, headers, rows(), total, source)
 
 
@@ -195,7 +267,7 @@ def _read_csv(path, file_name, encoding) -> Table:
 _SPLITTABLE = {"utf-8", "utf-8-sig", "gb18030", "ascii"}
 
 
-def _csv_source(path, encoding, headers, header_lines) -> CsvSource | None:
+def _csv_source(path, encoding, headers, header_lines, file_name="") -> CsvSource | None:
     """The byte offset of the first data record, checked against the header csv read."""
     if encoding not in _SPLITTABLE:
         return None
@@ -210,7 +282,7 @@ def _csv_source(path, encoding, headers, header_lines) -> CsvSource | None:
         return None
     if _count_lines(head[:cut]) != header_lines:
         return None
-    return CsvSource(Path(path), encoding, cut, header_lines)
+    return CsvSource(Path(path), encoding, cut, header_lines, file_name)
 
 
 def _quoted_spans(data: bytes, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
@@ -277,14 +349,14 @@ class RawChunk:
     data: bytes
     encoding: str
     lines_before: int
+    file_name: str = ""
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
+        _allow_long_fields()
         encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
         text = self.data.decode(encoding, errors="replace")
         reader = csv.reader(io.StringIO(text, newline=""))
-        for cells in reader:
-            if "".join(cells).strip():  # not a blank row
-                yield self.lines_before + reader.line_num, cells
+        yield from _csv_records(reader, self.file_name, self.lines_before)
 
 
 def _raw_chunks(source: CsvSource, size: int) -> Iterator[RawChunk]:
@@ -298,7 +370,7 @@ def _raw_chunks(source: CsvSource, size: int) -> Iterator[RawChunk]:
             data += block
             if not block:
                 if data:
-                    yield RawChunk(data, source.encoding, lines)
+                    yield RawChunk(data, source.encoding, lines, source.file_name)
                 return
             cut = _record_boundary(data, 0, len(data))
             if cut is None:  # a record longer than the block (or an open quote): read on,
@@ -306,7 +378,7 @@ def _raw_chunks(source: CsvSource, size: int) -> Iterator[RawChunk]:
                 continue
             want = size
             piece, data = data[:cut], data[cut:]
-            yield RawChunk(piece, source.encoding, lines)
+            yield RawChunk(piece, source.encoding, lines, source.file_name)
             lines += _count_lines(piece)
 
 
@@ -332,13 +404,23 @@ def _read_xlsx(path, file_name) -> Table:
             _("%(file)s could not be opened as an Excel workbook: %(error)s")
             % {"file": file_name, "error": e}
         ) from e
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
     try:
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
         headers = [_clean_header(h) for h in next(iterator)]
+        _check_headers(headers, file_name)
     except StopIteration:
         workbook.close()
         raise DomainError(_("%(file)s is empty.") % {"file": file_name}) from None
+    except DomainError:
+        workbook.close()
+        raise
+    except Exception as e:  # a damaged sheet inside a readable archive
+        workbook.close()
+        raise DomainError(
+            _("%(file)s could not be opened as an Excel workbook: %(error)s")
+            % {"file": file_name, "error": e}
+        ) from e
 
     def rows():
         try:
@@ -349,7 +431,8 @@ def _read_xlsx(path, file_name) -> Table:
         finally:
             workbook.close()
 
-    return Table(file_name, headers, rows(), max(0, (sheet.max_row or 1) - 1))
+    total = max(0, (sheet.max_row or 1) - 1)
+    return Table(file_name, headers, rows(), total, close=workbook.close)
 
 
 def resolve_columns(table: Table, mapping: dict[str, str] | None = None) -> dict[str, int]:
@@ -405,10 +488,13 @@ class Lookups:
             for name in {region.name, f"聊城市{region.name}", f"聊城{region.name}"}:
                 self.counties[name] = region
         self.institutions = {}
+        self.institution_by_id = {}
         self.county_of = {}
         by_path = {r.path: r for r in self.counties.values()}
+        self.county_by_id = {r.pk: r for r in by_path.values()}
         for inst in Institution.objects.select_related("region"):
             self.institutions[inst.name] = inst
+            self.institution_by_id[inst.pk] = inst
             county_path = "/".join(inst.region.path.split("/")[:3]) + "/"
             self.county_of[inst.pk] = by_path.get(county_path)
         # Longest first, so 东昌府区中医院 wins over a shorter name inside it.
@@ -423,6 +509,21 @@ class Lookups:
 
     def county(self, name: str):
         return self.counties.get(name.strip())
+
+    def area(self, scope: Scope | None) -> "Area":
+        """Where an import with this scope may write: anywhere for the city and for the
+        system (no scope); a county bureau its county; anyone else nowhere."""
+        if scope is None or scope.is_city:
+            return Area()
+        path = scope.region_path
+        counties = [r for r in self.county_by_id.values() if path and r.path.startswith(path)]
+        home = next((r.pk for r in counties if r.path == path), None)
+        return Area(frozenset(r.pk for r in counties), home)
+
+    def place_of(self, institution_id: int) -> str:
+        """The county an institution lies in, else its own region (a city-level one)."""
+        county = self.county_of.get(institution_id)
+        return county.name if county else self.institution_by_id[institution_id].region.name
 
     def institution(self, named: str, text: str):
         named = named.strip()
@@ -443,6 +544,15 @@ class Lookups:
                 best = match.group()
             match = search(haystack, match.start() + 1)
         return best
+
+
+@dataclass(frozen=True)
+class Area:
+    """The counties an import may write into (`counties` None: anywhere), and the county of
+    rows that name no place (the importing bureau's own)."""
+
+    counties: frozenset[int] | None = None
+    home: int | None = None
 
 
 def _names_pattern(names) -> re.Pattern | None:
@@ -543,8 +653,13 @@ def import_table(
     chunk_size: int = CHUNK,
     parallel: bool = False,
     bulk_load: bool = False,
+    scope: Scope | None = None,
 ) -> Result:
     """Validate, classify and store the table's rows; returns what happened to each.
+
+    `scope` is the importing user's (core.scoping.user_scope): a row whose county or
+    institution lies outside it is rejected, and a row naming no place goes to the user's
+    county; None (the system, as `jiebang import-feedback`) imports anywhere.
 
     With `parallel`, worker processes parse, check, classify and encode the next chunks
     (reading a CSV file's bytes themselves) while this one stores; with `bulk_load` the
@@ -555,14 +670,19 @@ def import_table(
     from .classifier import load_model
 
     columns = resolve_columns(table, mapping)
+    lookups = lookups or Lookups()
+    area = lookups.area(scope)
+    if area.counties is not None and area.home is None:
+        raise DomainError(_("Your account belongs to no county: it cannot import feedback."))
     checker = _Checker(
         columns=columns,
         headers=table.headers,
         channel=channel,
         batch_id=batch.pk if batch else None,
-        lookups=lookups or Lookups(),
+        lookups=lookups,
         classify=classify or default_classify,
         row_format=row_format(),
+        area=area,
     )
     result = Result()
     seen: set[str] = set()
@@ -616,6 +736,7 @@ class _Checker:
     lookups: Lookups
     classify: Callable
     row_format: tuple[str, dict]  # bulk.row_format(): how rows are encoded for the insert
+    area: Area = field(default_factory=Area)  # where rows may go (the workers check it too)
 
     def run(self, chunk) -> Checked:
         partial = Result()
@@ -710,7 +831,20 @@ def _chunks(rows, size):
 def _reject(result, line, header, reason, cells):
     result.rejected += 1
     if len(result.rejects) < MAX_REJECTS_KEPT:
+        if max(map(len, cells), default=0) > MAX_TEXT:  # kept for fixing, not megabytes of it
+            cells = [c if len(c) <= MAX_TEXT else c[:MAX_TEXT] + "…" for c in cells]
         result.rejects.append(Reject(line, header, reason, cells))
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A cell's value as a reason quotes it."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def _column_name(headers: list[str], index: int) -> str:
+    if index < len(headers) and headers[index]:
+        return headers[index]
+    return _("column %(n)s") % {"n": index + 1}
 
 
 def _check_chunk(chunk, checker: _Checker, result: Result) -> list[NewItem]:
@@ -731,12 +865,24 @@ def _check_chunk(chunk, checker: _Checker, result: Result) -> list[NewItem]:
     channel, batch_id = checker.channel, checker.batch_id
     county_ids, institution_ids = lookups.county_ids, lookups.institution_ids
     county_id_of, find_name = lookups.county_id_of, lookups.find_name
+    allowed, home = checker.area.counties, checker.area.home
     category_ids = {name: category.pk for name, category in lookups.categories.items()}
-    phone_ok = _PHONE.match
+    phone_ok = _PHONE.fullmatch
+    has_control = _HAS_CONTROL
     seen = set()
     parsed = []
     for line, cells in chunk:
         result.total += 1
+        if has_control("".join(cells)):  # NUL and the like: PostgreSQL refuses NUL in text
+            cells = [clean_text(cell) for cell in cells]
+        if max(map(len, cells)) > MAX_TEXT:
+            index = next(i for i, cell in enumerate(cells) if len(cell) > MAX_TEXT)
+            if index == i_text:
+                reason = _("complaint text longer than %(n)s characters") % {"n": MAX_TEXT}
+            else:
+                reason = _("value longer than %(n)s characters") % {"n": MAX_TEXT}
+            _reject(result, line, _column_name(checker.headers, index), reason, cells)
+            continue
         row = cells if len(cells) >= width else cells + [""] * (width - len(cells))
         external_id = row[i_id].strip()
         if not external_id:
@@ -753,7 +899,7 @@ def _check_chunk(chunk, checker: _Checker, result: Result) -> list[NewItem]:
         received_at = parse_time(raw_time)
         if received_at is None:
             reason = (
-                _("unrecognised time %(value)s") % {"value": raw_time}
+                _("unrecognised time %(value)s") % {"value": _shown(raw_time)}
                 if raw_time
                 else _("empty time")
             )
@@ -766,14 +912,15 @@ def _check_chunk(chunk, checker: _Checker, result: Result) -> list[NewItem]:
         if not text:
             _reject(result, line, headers["text"], _("empty complaint text"), cells)
             continue
-        if len(text) > MAX_TEXT:
-            reason = _("complaint text longer than %(n)s characters") % {"n": MAX_TEXT}
-            _reject(result, line, headers["text"], reason, cells)
-            continue
         county_name = row[i_county].strip()
         county_id = county_ids.get(county_name) if county_name else None
         if county_name and county_id is None:
-            reason = _("unknown county %(value)s") % {"value": county_name}
+            reason = _("unknown county %(value)s") % {"value": _shown(county_name)}
+            _reject(result, line, headers["county"], reason, cells)
+            continue
+        if allowed is not None and county_id is not None and county_id not in allowed:
+            county = lookups.county_by_id[county_id].name
+            reason = _("%(county)s lies outside your area") % {"county": county}
             _reject(result, line, headers["county"], reason, cells)
             continue
         phone = row[i_phone].strip()
@@ -782,11 +929,27 @@ def _check_chunk(chunk, checker: _Checker, result: Result) -> list[NewItem]:
             continue
         named = row[i_unit].strip()  # the unit's name, else the first one named in it or the text
         institution_id = institution_ids.get(named)
+        unit_column = headers["institution"]
         if institution_id is None:
-            name = (find_name(named) if named else None) or find_name(text)
+            name = find_name(named) if named else None
+            if name is None and (name := find_name(text)):
+                unit_column = headers["text"]
             institution_id = institution_ids[name] if name else None
+        if (
+            allowed is not None
+            and institution_id is not None
+            and county_id_of.get(institution_id) not in allowed
+        ):
+            reason = _("%(institution)s (%(county)s) lies outside your area") % {
+                "institution": lookups.institution_by_id[institution_id].name,
+                "county": lookups.place_of(institution_id),
+            }
+            _reject(result, line, unit_column, reason, cells)
+            continue
         if county_id is None and institution_id is not None:
             county_id = county_id_of.get(institution_id)
+        if county_id is None:
+            county_id = home
         seen.add(external_id)
         hint = row[i_hint].strip()
         hinted = category_ids.get(hint) if hint else None
@@ -810,19 +973,48 @@ def _check_chunk(chunk, checker: _Checker, result: Result) -> list[NewItem]:
 
 
 def rejects_csv(rejects: list[dict], headers: list[str]) -> bytes:
-    """The rejected rows as a CSV Excel opens (UTF-8 with BOM): line, column, reason, values."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["行号", "列", "原因", *headers])
-    for r in rejects:
-        writer.writerow([r["line"], r["column"], r["reason"], *r["values"]])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The rejected rows as a CSV Excel opens (core.exports): line, column, reason, values."""
+    return csv_bytes(
+        ["行号", "列", "原因", *headers],
+        ([r["line"], r["column"], r["reason"], *r["values"]] for r in rejects),
+    )
+
+
+def missing_columns(batch: ImportBatch, mapping: dict[str, str] | None = None) -> list[str]:
+    """The required fields the batch's file does not provide (by header, alias or mapping)."""
+    table = read_table(Path(settings.MEDIA_ROOT) / batch.stored_file, batch.file_name)
+    try:
+        resolve_columns(table, mapping)
+    except MissingColumns as e:
+        return e.missing
+    finally:
+        table.close()
+    return []
+
+
+def _scope_of(batch: ImportBatch) -> Scope | None:
+    """The scope the batch imports in: its uploader's (a county bureau writes only into its
+    county); None, anywhere, for a batch the system made (no uploader)."""
+    if batch.created_by_id is None:
+        return None
+    return user_scope(batch.created_by)
+
+
+def failure_message(error: BaseException) -> str:
+    """What a batch that stopped on an unexpected error tells its user."""
+    if isinstance(error, DomainError):
+        return error.message
+    return _(
+        "The import stopped on an unexpected error (%(error)s). The rows before it are "
+        "stored; importing the file again adds only the missing ones."
+    ) % {"error": clean_text(f"{type(error).__name__}: {error}")[:300]}
 
 
 def run_batch(batch: ImportBatch, *, acting_user=None, progress_every: int = CHUNK) -> ImportBatch:
     """Import the batch's stored file, recording progress and the outcome on the batch."""
     path = Path(settings.MEDIA_ROOT) / batch.stored_file
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    table = None
     try:
         table = read_table(path, batch.file_name)
         ImportBatch.objects.filter(pk=batch.pk).update(total_rows=table.total)
@@ -831,11 +1023,21 @@ def run_batch(batch: ImportBatch, *, acting_user=None, progress_every: int = CHU
             ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
 
         result = import_table(
-            table, channel=batch.channel, batch=batch, mapping=batch.mapping, progress=progress
+            table,
+            channel=batch.channel,
+            batch=batch,
+            mapping=batch.mapping,
+            progress=progress,
+            scope=_scope_of(batch),
         )
     except DomainError as e:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.FAILED, message=e.message
+        )
+    except Exception as e:  # whatever it was, the batch must not stay "running" for ever
+        logger.exception("Import batch %s (%s) failed", batch.pk, batch.file_name)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED, message=failure_message(e)
         )
     else:
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -848,6 +1050,9 @@ def run_batch(batch: ImportBatch, *, acting_user=None, progress_every: int = CHU
             rejects=[r.__dict__ for r in result.rejects],
             mapping={**batch.mapping, "_headers": table.headers},
         )
+    finally:
+        if table is not None:
+            table.close()
     batch.refresh_from_db()
     if batch.accepted >= BIG_IMPORT:
         refresh_statistics()

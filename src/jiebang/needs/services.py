@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import require_perm
+from jiebang.core.scoping import user_scope
+from jiebang.core.text import clean_text
 from jiebang.core.transitions import require_transition
 
 from .classifier import classify
 from .classifier.engine import CATEGORIES
-from .importing import Lookups
+from .importing import Lookups, read_table
 from .models import (
     Category,
     CategoryCorrection,
@@ -87,14 +89,26 @@ def correction_examples() -> list[tuple[str, str]]:
 
 
 def _new_item(*, channel, text, acting_user=None, **fields) -> FeedbackItem:
-    text = (text or "").strip()
+    """A classified item; the institution, if not given, is the one its text names. A county
+    user's item stays in their county: an institution named in the text elsewhere is not
+    taken, and an item naming no place is their county's."""
+    text = clean_text(text or "").strip()
     if not text:
         raise DomainError(_("Please describe the problem."))
     lookups = Lookups()
+    area = lookups.area(user_scope(acting_user) if acting_user else None)
     institution = fields.pop("institution", None) or lookups.institution("", text)
+    if (
+        institution is not None
+        and area.counties is not None
+        and lookups.county_id_of.get(institution.pk) not in area.counties
+    ):
+        institution = None
     region = fields.pop("region", None)
     if region is None and institution is not None:
         region = lookups.county_of.get(institution.pk)
+    if region is None and area.home is not None:
+        region = lookups.county_by_id[area.home]
     [(name, confidence)] = classify([text])
     item = FeedbackItem(
         channel=channel,
@@ -118,8 +132,8 @@ def submit_online_feedback(*, text, region=None, name="", phone="") -> FeedbackI
         channel=Channel.ONLINE,
         text=text,
         region=region,
-        caller_name=name[:60],
-        caller_phone=phone[:30],
+        caller_name=clean_text(name).strip()[:60],
+        caller_phone=clean_text(phone).strip()[:30],
     )
 
 
@@ -138,31 +152,39 @@ def record_survey(*, acting_user, text, institution=None, region=None, received_
 
 
 def start_import(upload, *, channel, acting_user) -> ImportBatch:
-    """Store an uploaded export and create its batch; the caller runs or maps it."""
+    """Store an uploaded export and create its batch; the caller runs or maps it.
+    DomainError naming the file when it is too big, not a CSV or XLSX table, or empty: then
+    neither a batch nor the file is kept."""
     require_perm(acting_user, "needs.import_feedback")
+    file_name = clean_text(upload.name or "")
     if upload.size > MAX_UPLOAD_BYTES:
         raise DomainError(
             _("%(file)s is %(size)s MB; the limit is %(limit)s MB.")
             % {
-                "file": upload.name,
+                "file": file_name,
                 "size": round(upload.size / 1024 / 1024, 1),
                 "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
             }
         )
-    if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
-        raise DomainError(_("%(file)s is not a CSV or XLSX file.") % {"file": upload.name})
-    relative = Path("imports") / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    if not file_name.lower().endswith((".csv", ".xlsx", ".txt")):
+        raise DomainError(_("%(file)s is not a CSV or XLSX file.") % {"file": file_name})
+    relative = Path("imports") / f"{uuid.uuid4().hex}{Path(file_name).suffix.lower()}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as f:
-        for chunk in upload.chunks():
-            f.write(chunk)
-    return ImportBatch.objects.create(
-        file_name=upload.name[:200],
-        channel=channel,
-        created_by=acting_user,
-        stored_file=str(relative),
-    )
+    try:
+        with open(target, "wb") as f:
+            for chunk in upload.chunks():
+                f.write(chunk)
+        read_table(target, file_name).close()  # refuses what is not a table, naming the file
+        return ImportBatch.objects.create(
+            file_name=file_name[:200],
+            channel=channel,
+            created_by=acting_user,
+            stored_file=str(relative),
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 # Proposals (F1.5) and the reserve pool (F1.6)

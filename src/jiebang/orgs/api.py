@@ -1,20 +1,10 @@
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.conf import settings as ninja_settings
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from .models import Institution
 
 router = Router(tags=["orgs"])
-
-
-class BoundedLimitOffset(LimitOffsetPagination):
-    """limit and offset within what a page and the database hold: anything beyond is a 422,
-    never an overflow in the LIMIT/OFFSET of the query (a 500)."""
-
-    class Input(Schema):
-        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=2**31)
 
 
 class InstitutionOut(Schema):
@@ -29,7 +19,7 @@ class InstitutionOut(Schema):
 
 
 @router.get("/institutions", response=list[InstitutionOut])
-@paginate(BoundedLimitOffset)
+@paginate
 def list_institutions(request, q: str = "", kind: str = "", region_code: str = ""):
     """Institutions visible to the caller, searchable by name, type and region code."""
     qs = Institution.objects.visible_to(request.user).select_related("region", "grid")

@@ -1,16 +1,13 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiebang.core import exports
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import require_perm
 from jiebang.core.scoping import get_visible_or_404
@@ -86,34 +83,30 @@ def feedback_export(request):
     unmasked = request.GET.get("unmasked") == "1" and request.user.has_perm(
         "needs.view_caller_contact"
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["编号", "渠道", "受理时间", "区县", "机构", "类别", "置信度", "内容", "来电人", "联系电话"]
-    )
-    for item in items.iterator(chunk_size=2000):
-        name, phone = (
-            (item.caller_name, item.caller_phone)
-            if unmasked
-            else (services.mask_name(item.caller_name), mask_phone(item.caller_phone))
-        )
-        writer.writerow(
-            [
+    header = ["编号", "渠道", "受理时间", "区县", "机构", "类别", "置信度", "内容"]
+    header += ["来电人", "联系电话"]
+
+    def rows():
+        for item in items.iterator(chunk_size=2000):
+            name, phone = (
+                (item.caller_name, item.caller_phone)
+                if unmasked
+                else (services.mask_name(item.caller_name), mask_phone(item.caller_phone))
+            )
+            yield [
                 item.external_id or item.pk,
                 item.get_channel_display(),
                 timezone.localtime(item.received_at).strftime("%Y-%m-%d %H:%M"),
-                item.region or "",
-                item.institution or "",
-                item.category or "",
+                str(item.region or ""),
+                str(item.institution or ""),
+                str(item.category or ""),
                 f"{item.confidence:.2f}" if item.confidence is not None else "",
                 item.text,
                 name,
                 phone,
             ]
-        )
-    response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="feedback.csv"'
-    return response
+
+    return exports.csv_response("feedback.csv", header, rows())
 
 
 def survey_create(request):

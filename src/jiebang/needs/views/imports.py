@@ -1,3 +1,4 @@
+import logging
 import threading
 
 from django.conf import settings
@@ -12,8 +13,17 @@ from jiebang.core.permissions import require_perm
 from .. import services
 from ..clustering import cluster_items
 from ..forms import MappingForm, UploadForm
-from ..importing import MissingColumns, read_table, rejects_csv, resolve_columns, run_batch
+from ..importing import (
+    MissingColumns,
+    missing_columns,
+    read_table,
+    rejects_csv,
+    resolve_columns,
+    run_batch,
+)
 from ..models import Channel, FeedbackItem, ImportBatch
+
+logger = logging.getLogger(__name__)
 
 
 def _batches(request):
@@ -32,6 +42,8 @@ def _import_and_cluster(batch):
 def _in_background(batch):
     try:
         _import_and_cluster(batch)
+    except Exception:  # run_batch records its own failures; this is the grouping's
+        logger.exception("Grouping the repeats of import batch %s failed", batch.pk)
     finally:
         close_old_connections()  # this thread's own connection
 
@@ -51,13 +63,11 @@ def import_list(request):
             batch = services.start_import(
                 form.cleaned_data["file"], channel=Channel.HOTLINE, acting_user=request.user
             )
-            table = read_table(settings.MEDIA_ROOT / batch.stored_file, batch.file_name)
-            resolve_columns(table)
-        except MissingColumns:
-            return redirect("needs:import-map", pk=batch.pk)
         except DomainError as e:
             form.add_error("file", e.message)
         else:
+            if missing_columns(batch):
+                return redirect("needs:import-map", pk=batch.pk)
             _run(batch)
             return redirect(batch)
     page = Paginator(batches, 20).get_page(request.GET.get("page"))
@@ -67,6 +77,7 @@ def import_list(request):
 def import_map(request, pk):
     batch = get_object_or_404(_batches(request), pk=pk, status=ImportBatch.Status.PENDING)
     table = read_table(settings.MEDIA_ROOT / batch.stored_file, batch.file_name)
+    table.close()  # only its headers are needed here
     try:
         resolve_columns(table)
         missing = []

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
+from jiebang.core.params import parse_id, parse_ids
 from jiebang.core.permissions import require_perm
 from jiebang.core.scoping import get_visible_or_404
 from jiebang.projects import services as project_services
@@ -30,7 +31,6 @@ from ..forms_proposals import (
     ScreeningForm,
     VerdictForm,
     WeightsForm,
-    parse_ids,
 )
 from ..models import Category, Proposal, ScoringWeights
 
@@ -297,7 +297,7 @@ def category_list(request):
     """The problem categories with their item counts; add, rename, switch on or off."""
     require_perm(request.user, "needs.manage_categories")
     pk = request.POST.get("pk")
-    instance = get_object_or_404(Category, pk=pk) if pk else None
+    instance = get_object_or_404(Category, pk=parse_id(pk)) if pk else None
     form = CategoryForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         category = form.save_by(request.user)

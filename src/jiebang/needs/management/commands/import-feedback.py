@@ -8,7 +8,7 @@ from tqdm import tqdm
 from jiebang.core.errors import DomainError
 from jiebang.needs import services
 from jiebang.needs.clustering import cluster_items
-from jiebang.needs.importing import import_table, read_table
+from jiebang.needs.importing import failure_message, import_table, read_table
 from jiebang.needs.maintenance import BIG_IMPORT, refresh_statistics
 from jiebang.needs.models import Channel, FeedbackItem, ImportBatch
 
@@ -41,6 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件 {path}")
         mapping = dict(m.split("=", 1) for m in map if "=" in m)
         services.ensure_categories()
+        batch = None
         try:
             table = read_table(path, path.name)
             batch = ImportBatch.objects.create(
@@ -62,8 +63,14 @@ class Command(BaseCommand):
                 bulk_load=table.total >= BULK_LOAD_ROWS,
             )
             bar.close()
-        except DomainError as e:
-            raise CommandError(e.message) from e
+        except BaseException as e:
+            if batch is not None:  # not left "waiting" in the list of imports
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    status=ImportBatch.Status.FAILED, message=failure_message(e)
+                )
+            if isinstance(e, DomainError):
+                raise CommandError(e.message) from e
+            raise
         with transaction.atomic():
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportBatch.Status.DONE,
