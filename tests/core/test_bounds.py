@@ -34,9 +34,9 @@ def test_api_huge_institution_id_is_404(login, city_admin):
     assert login(city_admin).get(f"/api/orgs/institutions/{HUGE}").status_code == 404
 
 
-@pytest.mark.parametrize("page", [HUGE, "-3", "x", str(2**62)])
-def test_audit_page_beyond_bounds(login, city_admin, page):
-    response = login(city_admin).get("/audit/", {"page": page})
+@pytest.mark.parametrize("number", [HUGE, "-3", "x", str(2**62)])
+def test_audit_page_beyond_bounds(login, city_admin, number):
+    response = login(city_admin).get("/audit/", {"page": number})
     assert response.status_code == 200
 
 
