@@ -249,17 +249,32 @@ JIEBANG_DEMO_LOADERS = [
 
 # Background jobs on Django's tasks API (the django-tasks backport). JIEBANG_TASKS picks the
 # backend: "db" (default) stores jobs in the database for `jiebang db_worker` (which `make demo`
-# starts beside the server); "immediate" runs them in the caller (the tests).
+# starts beside the server); "rq" puts them in Redis (REDIS_URL) for `jiebang rqworker
+# --job-class django_tasks_rq.Job default`, on as many machines as needed; "immediate" runs
+# them in the caller (the tests).
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 _TASK_BACKENDS = {
     "db": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 _tasks = os.environ.get("JIEBANG_TASKS", "db")
 if _tasks not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"JIEBANG_TASKS must be one of {sorted(_TASK_BACKENDS)}")
 TASKS = {"default": _TASK_BACKENDS[_tasks]}
+JIEBANG_TASKS = _tasks
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
+if _tasks == "rq":
+    INSTALLED_APPS += ["django_rq"]  # its rqworker command
+# A job that has given no sign of life (progress) for JOB_HEARTBEAT_TIMEOUT seconds, or has
+# waited in the queue JOB_QUEUE_TIMEOUT seconds without starting, is marked failed by
+# `jiebang expire-imports` (core/jobs.py), which runs each app's function below.
+JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("JOB_HEARTBEAT_TIMEOUT", 10 * 60))
+JOB_QUEUE_TIMEOUT = int(os.environ.get("JOB_QUEUE_TIMEOUT", 60 * 60))
+JIEBANG_JOB_EXPIRERS = [
+    "jiebang.needs.importing.expire_stale_batches",
+    "jiebang.ledger.excel.expire_stale_jobs",
+]
 
 # Stage 1: items the classifier is less sure of than this land in the review queue.
 NEEDS_REVIEW_THRESHOLD = float(os.environ.get("NEEDS_REVIEW_THRESHOLD", 0.6))
-# Web imports run in a background thread (the page polls their progress); tests run them inline.
-NEEDS_IMPORT_IN_BACKGROUND = env_bool("NEEDS_IMPORT_IN_BACKGROUND", True)

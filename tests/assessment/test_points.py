@@ -109,10 +109,12 @@ def test_a_registered_source_counts_each_record(
         if asked_year == year:
             yield points.SourceRow(guanxian_institution.pk, project.pk, 3, "3 overdue tasks")
 
+    # The directed project is the unit's since publishing: 派单 points (6) to begin with.
+    assigned = rules[K.PROJECT_ASSIGNED].points
     monkeypatch.setitem(points.SOURCES, K.OVERDUE_TASK, three_overdue)
-    assert _total(year, guanxian_institution) == 3 * rules[K.OVERDUE_TASK].points == -6
+    assert _total(year, guanxian_institution) == 3 * rules[K.OVERDUE_TASK].points + assigned == 0
     monkeypatch.delitem(points.SOURCES, K.OVERDUE_TASK)
-    assert _total(year, guanxian_institution) == 0
+    assert _total(year, guanxian_institution) == assigned == 6
 
 
 def test_ranking_shares_ranks_on_equal_totals(

@@ -19,7 +19,6 @@ def stage1(demo_city, settings, tmp_path):
 
     services.ensure_categories()
     settings.MEDIA_ROOT = tmp_path
-    settings.NEEDS_IMPORT_IN_BACKGROUND = False
 
 
 def gbk_export(tmp_path):

@@ -84,7 +84,6 @@ def _assert_refused_in_chinese(response):
 @pytest.fixture
 def hotline(login, city_admin, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.NEEDS_IMPORT_IN_BACKGROUND = False
     needs.ensure_categories()
     return login(city_admin)
 

@@ -38,7 +38,8 @@ def guanxian_staff(guanxian_institution):
 
 
 def make_contracted_project(city_admin, unit, *, title="预住院服务", start=None, end=None):
-    """A directed project, published, assigned to `unit` and contracted (the letter's move)."""
+    """A directed project, published (which assigns it to `unit`, the unit it names) and
+    contracted (the letter's move, without a letter: the unit may still edit its dates)."""
     project_services.ensure_dimensions()
     project = project_services.create_project(
         acting_user=city_admin,
@@ -65,7 +66,6 @@ def make_contracted_project(city_admin, unit, *, title="预住院服务", start=
     project_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
     project_services.publish_list(project_list, acting_user=city_admin)
     project.refresh_from_db()
-    project.move_to(Project.Status.ASSIGNED, by=city_admin)
     project.move_to(Project.Status.CONTRACTED, by=city_admin)
     return project
 

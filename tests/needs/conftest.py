@@ -11,7 +11,6 @@ def categories(db):
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.NEEDS_IMPORT_IN_BACKGROUND = False
     return settings.MEDIA_ROOT
 
 

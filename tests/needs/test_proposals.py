@@ -31,10 +31,12 @@ def second_expert(db):
 
 
 def _cluster(text, size, region):
+    """A cluster of `size` items of `region` (what its county counts and reads)."""
     cluster = Cluster.objects.create(representative=text, size=size)
-    FeedbackItem.objects.create(
-        channel="hotline", received_at=timezone.now(), text=text, region=region, cluster=cluster
-    )
+    for _ in range(size):
+        FeedbackItem.objects.create(
+            channel="hotline", received_at=timezone.now(), text=text, region=region, cluster=cluster
+        )
     return cluster
 
 

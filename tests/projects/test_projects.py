@@ -114,7 +114,11 @@ def test_publish_list_publishes_its_drafts(make_project, city_admin, guanxian_in
     project_list.refresh_from_db()
     assert project_list.status == ProjectList.Status.PUBLISHED
     assert project_list.published_at is not None
-    assert set(project_list.projects.values_list("status", flat=True)) == {S.PUBLISHED}
+    # The directed project goes on to its named unit (tests/projects/test_directed.py).
+    assert dict(project_list.projects.values_list("title", "status")) == {
+        "预住院": S.ASSIGNED,
+        "疼痛综合管理": S.PUBLISHED,
+    }
     with pytest.raises(DomainError):
         services.publish_list(project_list, acting_user=city_admin)
 
@@ -183,8 +187,9 @@ def test_project_list_page_filters_and_scopes(
     published = _published(make_project, city_admin, title="已发榜项目")
     make_project(title="草稿项目")
     client = login(donge_unit)
-    # 12 for the page and the menu, 4 for the 我的待办 badge of a unit user (ledger/context.py)
-    with django_assert_max_num_queries(16):
+    # 12 for the page and the menu, 5 for the 我的待办 badge of a unit head (ledger/context.py:
+    # overdue, due soon, returned updates and measurements, letters to confirm)
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("projects:project-list"), {"status": "published"})
     assert response.status_code == 200
     assert published.title in response.text and "草稿项目" not in response.text

@@ -11,33 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from jiebang.core.scoping import user_scope
 from jiebang.core.transitions import StatusMachine
 from jiebang.core.uploads import check_upload
 from jiebang.orgs.models import Institution
-from jiebang.projects.models import Project
+from jiebang.projects.models import CarriedQuerySet, Project
 
-
-class ProjectScopedQuerySet(models.QuerySet):
-    """Rows that belong to a project, scoped like the project's own stage-4 work: city staff
-    see all; a county bureau the projects whose implementing unit or region lies in its county;
-    a unit the projects it implements (not every published one)."""
-
-    project_field = "project"
-
-    def visible_to(self, user):
-        scope = user_scope(user)
-        if scope.is_city:
-            return self
-        p = self.project_field
-        if scope.region_path:
-            return self.filter(
-                Q(**{f"{p}__implementing_unit__region__path__startswith": scope.region_path})
-                | Q(**{f"{p}__region__path__startswith": scope.region_path})
-            )
-        if scope.unit_id:
-            return self.filter(**{f"{p}__implementing_unit": scope.unit_id})
-        return self.none()
+# Letters, task forces, minutes, showings and interviews go with their project.
+ProjectScopedQuerySet = CarriedQuerySet
 
 
 def stage_projects_visible_to(user):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
-from jiebang.core.permissions import require_perm
+from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
 from jiebang.projects import services as project_services
 from jiebang.projects.forms import CaseForm
@@ -98,17 +98,17 @@ def project_detail(request, pk):
         "current_letter": services.current_letter(project),
         "task_forces": [
             (tf, MemberForm(task_force=tf, prefix=f"tf{tf.pk}"))
-            if user.has_perm("accountability.manage_task_force", tf)
+            if can(user, "accountability.manage_task_force", tf)
             else (tf, None)
             for tf in task_forces
         ],
         "meetings": meetings,
         "interviews": project.interviews.select_related("rectification"),
         "cases": project.green_channel_cases.visible_to(user).select_related("owner"),
-        "can_generate": user.has_perm("accountability.generate_letter", project)
+        "can_generate": can(user, "accountability.generate_letter", project)
         and project.status in services.LETTER_STATUSES,
-        "can_interview": user.has_perm("accountability.record_interview", project),
-        "can_raise_case": user.has_perm("projects.raise_case")
+        "can_interview": can(user, "accountability.record_interview", project),
+        "can_raise_case": can(user, "projects.raise_case")
         and project.implementing_unit_id == user_scope(user).unit_id,
         "case_form": CaseForm(user=user, project=project),
     }
@@ -156,12 +156,12 @@ def letter_detail(request, pk):
         "letter": letter,
         "c": letter.content,
         "can_confirm": letter.status == "draft"
-        and user.has_perm("accountability.confirm_letter", letter),
+        and can(user, "accountability.confirm_letter", letter),
         "can_attach": letter.status == "confirmed"
         and not letter.signed_scan
-        and user.has_perm("accountability.confirm_letter", letter),
+        and can(user, "accountability.confirm_letter", letter),
         "can_mark": letter.status != "superseded"
-        and user.has_perm("accountability.mark_signed_on_site", letter),
+        and can(user, "accountability.mark_signed_on_site", letter),
         "scan_form": ScanForm(),
         "on_site_form": OnSiteForm(
             initial={"event_name": letter.event_name, "event_date": letter.event_date}
@@ -305,7 +305,7 @@ def showing(request):
         "previous": previous,
         "rows": queries.compare(current, previous, request.user) if current else [],
         "months": MonthlyShowing.objects.values_list("month", flat=True),
-        "can_take": request.user.has_perm("accountability.take_showing"),
+        "can_take": can(request.user, "accountability.take_showing"),
         "take_form": MonthForm(initial={"month": month}),
     }
     return render(request, "accountability/showing.html", context)
@@ -341,7 +341,7 @@ def interview_list(request):
         "page": Paginator(interviews, 50).get_page(request.GET.get("page")),
         "status": status,
         "statuses": Rectification.Status.choices,
-        "can_see_escalation": request.user.has_perm("accountability.view_escalation"),
+        "can_see_escalation": can(request.user, "accountability.view_escalation"),
     }
     return render(request, "accountability/interview_list.html", context)
 
@@ -377,9 +377,9 @@ def interview_detail(request, pk):
         "rectification": rectification,
         "tasks": interview.tasks.select_related("owner"),
         "can_submit": rectification.status in ("open", "returned")
-        and user.has_perm("accountability.submit_rectification", interview),
+        and can(user, "accountability.submit_rectification", interview),
         "can_review": rectification.status == "submitted"
-        and user.has_perm("accountability.accept_rectification", interview),
+        and can(user, "accountability.accept_rectification", interview),
         "submit_form": RectificationForm(),
         "return_form": ReturnForm(),
         "accept_form": AcceptanceForm(),

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jiebang.core.scoping import ScopedQuerySet
-from jiebang.projects.models import Project
+from jiebang.projects.models import CarriedQuerySet, Project
 
 
 class PointRule(models.Model):
@@ -59,9 +58,8 @@ class PointRule(models.Model):
         return self.name
 
 
-class RecognitionQuerySet(ScopedQuerySet):
-    region_path_field = "project__implementing_unit__region__path"
-    unit_field = "project__implementing_unit"
+class RecognitionQuerySet(CarriedQuerySet):
+    """An honour goes with its project."""
 
 
 def current_year() -> int:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from jiebang.core import exports
 from jiebang.core.errors import DomainError
-from jiebang.core.permissions import require_perm
+from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
 from jiebang.orgs.models import Institution
 
@@ -33,7 +33,7 @@ def ranking(request):
         "unavailable": PointRule.objects.filter(is_active=True).exclude(
             kind__in=list(points.SOURCES)
         ),
-        "can_manage": request.user.has_perm("assessment.manage_rules"),
+        "can_manage": can(request.user, "assessment.manage_rules"),
     }
     template = "assessment/_ranking_table.html" if request.htmx else "assessment/ranking.html"
     return render(request, template, context)
@@ -100,7 +100,7 @@ def rule_edit(request, pk):
 def recognition_list(request):
     """Recognitions of the projects in the user's scope; the city admin records new ones."""
     require_perm(request.user, "assessment.view_points")
-    can_record = request.user.has_perm("assessment.record_recognition")
+    can_record = can(request.user, "assessment.record_recognition")
     form = RecognitionForm(request.POST or None)
     if request.method == "POST":
         require_perm(request.user, "assessment.record_recognition")

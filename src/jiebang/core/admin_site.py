@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
+from .permissions import can
+
 
 class JiebangAdminSite(admin.AdminSite):
     """The Django admin, open to the city administrator only."""
@@ -11,7 +13,7 @@ class JiebangAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        return user.is_active and user.is_staff and user.has_perm("core.use_admin")
+        return user.is_active and user.is_staff and can(user, "core.use_admin")
 
 
 class JiebangAdminConfig(AdminConfig):

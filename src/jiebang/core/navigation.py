@@ -6,9 +6,10 @@ permission, and a stage only to users who work in it (core/rules.py STAGE_ACCESS
 
 from dataclasses import dataclass, field
 
-import rules
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from .permissions import can
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def visible_entries(user, entries):
     return [
         {"label": e.label, "url": reverse(e.url_name), "icon": e.icon, "url_name": e.url_name}
         for e in entries
-        if rules.has_perm(e.perm, user)
+        if can(user, e.perm)
     ]
 
 
@@ -125,7 +126,7 @@ def menu_for(user) -> dict:
             "entries": visible_entries(user, s.entries),
         }
         for s in STAGES
-        if rules.has_perm(s.perm, user)
+        if can(user, s.perm)
     ]
     return {"stages": stages, "system": visible_entries(user, SYSTEM_ENTRIES)}
 

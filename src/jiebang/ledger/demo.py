@@ -22,7 +22,7 @@ from jiebang.core.roles import Role
 from jiebang.orgs.models import User
 from jiebang.projects.models import Project
 
-from .models import IndicatorMeasurement, ProgressUpdate, Review, Task
+from .models import DeadlineChangeRequest, IndicatorMeasurement, ProgressUpdate, Review, Task
 
 # (task, responsible department, deliverable); the first three open every project.
 TASKS = [
@@ -55,6 +55,12 @@ RETURN_REASONS = [
     "进度与实际不符，请核实后重新报送。",
 ]
 SOURCES = ["医院信息系统（HIS）统计", "病案首页数据", "医保结算系统", "院内质控月报"]
+# Why a unit asks for a later deadline (one request each, awaiting a decision).
+DEADLINE_REASONS = [
+    "信息系统接口需等待省级平台升级，联调节点顺延两周。",
+    "试点科室骨干外出进修，培训安排顺延。",
+    "医保结算政策衔接待市级专班协调，相关节点顺延。",
+]
 
 
 def _reviewers() -> tuple[User | None, dict[str, User]]:
@@ -256,6 +262,34 @@ class _Builder:
         return out
 
 
+def _deadline_requests(projects, today: date) -> None:
+    """A few units, their letter confirmed, ask for a later deadline on an overdue task: the
+    requests wait in the task force's and the county bureaus' queues."""
+    from jiebang.projects.demo import unit_head
+
+    from . import services
+
+    overdue = (
+        Task.objects.overdue(today)
+        .filter(project__in=[p.pk for p in projects], subtasks__isnull=True)
+        .select_related("project__implementing_unit")
+        .order_by("project__code", "deadline", "pk")
+    )
+    asked = set()
+    for task in overdue:
+        if len(asked) == len(DEADLINE_REASONS):
+            break
+        if task.project_id in asked or not services.letter_confirmed(task.project):
+            continue
+        services.request_deadline_change(
+            task,
+            acting_user=unit_head(task.project.implementing_unit),
+            deadline=today + timedelta(days=14),
+            reason=DEADLINE_REASONS[len(asked)],
+        )
+        asked.add(task.project_id)
+
+
 @transaction.atomic
 def load(progress=None, today: date | None = None) -> dict[str, int]:
     step = progress or (lambda message: None)
@@ -294,8 +328,10 @@ def load(progress=None, today: date | None = None) -> dict[str, int]:
         for project in projects:
             if project.status == Project.Status.CONTRACTED and project.pk in started:
                 project.move_to(Project.Status.IN_PROGRESS, by=builder.task_force)
+        _deadline_requests(projects, builder.today)
     return {
         "ledger_tasks": Task.objects.count(),
+        "ledger_deadline_requests": DeadlineChangeRequest.objects.count(),
         "ledger_overdue_tasks": Task.objects.overdue().count(),
         "ledger_progress_updates": ProgressUpdate.objects.count(),
         "ledger_indicator_measurements": IndicatorMeasurement.objects.count(),

@@ -17,10 +17,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiebang.core import exports
+from jiebang.core import exports, jobs
 from jiebang.core.errors import DomainError
 from jiebang.core.params import parse_id
 from jiebang.core.permissions import require_perm
@@ -28,8 +29,8 @@ from jiebang.orgs.models import User
 from jiebang.projects.models import Project
 
 from . import services
-from .forms import TaskForm
-from .models import Task, TaskImport
+from .forms import TaskFilterForm, TaskForm
+from .models import Task, TaskExport, TaskImport
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,8 @@ MAX_ROWS = 5000
 INLINE_ROWS = 300
 MAX_REJECTS_SHOWN = 500
 PROGRESS_EVERY = 100
+# An export of more tasks than this is written by a background job, not in the request.
+EXPORT_INLINE_ROWS = 1000
 
 
 def _owner_name(user) -> str:
@@ -445,13 +448,27 @@ def import_tasks(
         sheet.close()
 
 
-def _apply(sheet: Sheet, acting_user, progress) -> ImportResult:
-    result = ImportResult(sheet.file_name)
+def _apply(
+    sheet: Sheet,
+    acting_user,
+    progress,
+    *,
+    result: ImportResult | None = None,
+    after_row: int = 0,
+    checkpoint: Callable[[int, ImportResult, bool], None] | None = None,
+) -> ImportResult:
+    """Apply the sheet's rows after `after_row` (those up to it were applied by an earlier run
+    and are counted in `result`). `checkpoint(row, result, applied)` follows every row; for
+    an applied row it runs inside the row's transaction, so the row and the record of it
+    are written together or not at all."""
+    result = result or ImportResult(sheet.file_name)
     lookups = _Lookups(acting_user)
     index = sheet.index
     for done, (line, values) in enumerate(sheet.rows(), start=1):
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, sheet.total)
+        if line <= after_row:
+            continue
         try:
             with transaction.atomic():
                 task, project, fields = _row_fields(index, values, lookups)
@@ -465,6 +482,9 @@ def _apply(sheet: Sheet, acting_user, progress) -> ImportResult:
                         result.unchanged += 1
                     else:
                         result.updated += 1
+                if checkpoint:
+                    checkpoint(line, result, True)
+            continue
         except RowError as e:
             result.rejects.append(Reject(line, e.column, e.reason))
         except DomainError as e:
@@ -473,6 +493,8 @@ def _apply(sheet: Sheet, acting_user, progress) -> ImportResult:
             result.rejects.append(
                 Reject(line, COLUMNS["project"], _("you may not change this project's tasks"))
             )
+        if checkpoint:
+            checkpoint(line, result, False)
     return result
 
 
@@ -488,41 +510,120 @@ def start_import(upload, *, acting_user) -> TaskImport:
     content = upload.read()
     sheet = open_sheet(content, upload.name)
     sheet.close()
-    record = TaskImport(file_name=upload.name[:200], created_by=acting_user, total_rows=sheet.total)
+    inline = sheet.total <= INLINE_ROWS
+    record = TaskImport(
+        file_name=upload.name[:200],
+        created_by=acting_user,
+        total_rows=sheet.total,
+        attempt=1 if inline else 0,  # the request is the first run of a small one
+    )
     record.file.save(upload.name, ContentFile(content), save=True)
-    if sheet.total <= INLINE_ROWS:
-        run_import(record)
+    if inline:
+        run_import(record, attempt=1)
     else:
-        import_task_sheet.enqueue(record.pk)
+        jobs.enqueue(import_task_sheet, record)
     return record
 
 
-def run_import(record: TaskImport) -> TaskImport:
-    """Apply the record's stored sheet as its uploader, recording progress and outcome. Any
-    failure marks the import failed with its reason; rows applied before it stay applied."""
-    TaskImport.objects.filter(pk=record.pk).update(status=TaskImport.Status.RUNNING)
+def retry_import(record: TaskImport, *, acting_user) -> TaskImport:
+    """Apply a failed import again, as a background job that resumes after the last row the
+    failed run applied (TaskImport.applied_row): a row without a task id never adds its task
+    twice. An import that is not failed (a second click, a retry already queued) is left as
+    it is. PermissionDenied for anyone but its uploader; DomainError when its file is gone."""
+    from .tasks import import_task_sheet
+
+    require_perm(acting_user, "ledger.import_tasks")
+    if record.created_by_id != acting_user.pk:
+        raise PermissionDenied
+    if record.status != TaskImport.Status.FAILED:
+        return record
+    if not record.file or not record.file.storage.exists(record.file.name):
+        raise DomainError(
+            _("The file of %(file)s is no longer kept: upload it again.")
+            % {"file": record.file_name}
+        )
+    jobs.enqueue(
+        import_task_sheet,
+        record,
+        only_from=[TaskImport.Status.FAILED],
+        message="",
+        finished_at=None,
+    )
+    return record
+
+
+def run_import(record: TaskImport, *, attempt: int | None = None) -> TaskImport:
+    """Apply the record's stored sheet as its uploader, recording progress and outcome, from
+    the row after the last one applied (a retry resumes there). Any failure marks the import
+    failed with its reason; rows applied before it stay applied. `attempt` is the run of the
+    background job (core/jobs.py): it starts only an import pending for it, and stops before
+    its next row once the import has expired or been retried."""
+    records = jobs.owned(TaskImport, record.pk, attempt)
+    if attempt is None:
+        records.update(status=TaskImport.Status.RUNNING, heartbeat=timezone.now())
+    elif not jobs.claim(records):
+        logger.info("task sheet import %s is no longer waiting for run %s", record.pk, attempt)
+        record.refresh_from_db()
+        return record
+    record.refresh_from_db()  # what earlier runs applied
+    result = ImportResult(
+        record.file_name,
+        created=record.added,
+        updated=record.updated,
+        unchanged=record.unchanged,
+        rejects=[Reject(**r) for r in record.rejects],
+    )
+    saved = {"row": record.applied_row, "rejects": len(result.rejects)}
 
     def progress(done, total):
-        TaskImport.objects.filter(pk=record.pk).update(processed_rows=done, total_rows=total)
+        jobs.beat(records, processed_rows=done, total_rows=total)
+
+    def checkpoint(line, result, applied):
+        # An applied row is recorded with it, in its transaction; rejected rows change
+        # nothing, so they are recorded now and then (a resumed run checks them again).
+        if not applied and line - saved["row"] < PROGRESS_EVERY:
+            return
+        fields = {
+            "applied_row": line,
+            "added": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        }
+        if len(result.rejects) != saved["rejects"]:
+            fields["rejected"] = len(result.rejects)
+            fields["rejects"] = [r.__dict__ for r in result.rejects]
+        jobs.beat(records, **fields)
+        saved.update(row=line, rejects=len(result.rejects))
 
     try:
         with record.file.open("rb") as f:
             content = f.read()
-        result = import_tasks(
-            content, record.file_name, acting_user=record.created_by, progress=progress
-        )
+        sheet = open_sheet(content, record.file_name)
+        try:
+            result = _apply(
+                sheet,
+                record.created_by,
+                progress,
+                result=result,
+                after_row=record.applied_row,
+                checkpoint=checkpoint,
+            )
+        finally:
+            sheet.close()
+    except jobs.Superseded:
+        logger.info("task sheet import %s was taken from run %s", record.pk, attempt)
     except DomainError as e:
-        _finish(record, status=TaskImport.Status.FAILED, message=e.message)
+        _finish(records, status=TaskImport.Status.FAILED, message=e.message)
     except Exception as e:
         logger.exception("task sheet import %s failed", record.pk)
         _finish(
-            record,
+            records,
             status=TaskImport.Status.FAILED,
             message=_("The import stopped on an unexpected error: %(error)s") % {"error": e},
         )
     else:
         _finish(
-            record,
+            records,
             status=TaskImport.Status.DONE,
             processed_rows=record.total_rows,
             added=result.created,
@@ -535,8 +636,8 @@ def run_import(record: TaskImport) -> TaskImport:
     return record
 
 
-def _finish(record: TaskImport, **fields) -> None:
-    TaskImport.objects.filter(pk=record.pk).update(finished_at=timezone.now(), **fields)
+def _finish(records, *, status, **fields) -> None:
+    jobs.finish(records, status, finished_at=timezone.now(), **fields)
 
 
 def rejects_csv(record: TaskImport) -> bytes:
@@ -544,3 +645,73 @@ def rejects_csv(record: TaskImport) -> bytes:
         ["文件", "行号", "列", "原因"],
         ([record.file_name, r["row"], r["column"], r["reason"]] for r in record.rejects),
     )
+
+
+# The export of a big scope: a TaskExport record written by a background job.
+
+
+def start_export(query: str, *, scope: str, acting_user) -> TaskExport:
+    """Queue the export of the tasks the user sees, filtered by the task list's query string
+    (TaskFilterForm); the user's unfinished export of the same filters is reused (a second
+    click, a reload), so asking twice queues one job."""
+    from .tasks import export_task_ledger
+
+    require_perm(acting_user, "ledger.view_ledger")
+    unfinished = TaskExport.objects.filter(
+        created_by=acting_user, query=query, status__in=jobs.UNFINISHED
+    )
+    if record := unfinished.first():
+        return record
+    record = TaskExport.objects.create(created_by=acting_user, query=query, scope=scope[:200])
+    jobs.enqueue(export_task_ledger, record, only_from=[TaskExport.Status.PENDING])
+    return record
+
+
+def run_export(record: TaskExport, *, attempt: int | None = None) -> TaskExport:
+    """Write the export's workbook: the tasks its requester sees now, filtered as asked. Any
+    failure marks the export failed with its reason."""
+    records = jobs.owned(TaskExport, record.pk, attempt)
+    if attempt is None:
+        records.update(status=TaskExport.Status.RUNNING, heartbeat=timezone.now())
+    elif not jobs.claim(records):
+        record.refresh_from_db()
+        return record
+    stored = ""
+    try:
+        form = TaskFilterForm(QueryDict(record.query) or None)
+        tasks = form.filter(Task.objects.visible_to(record.created_by))
+        total = tasks.count()
+        jobs.beat(records, total_rows=total)
+        content = export_tasks(
+            tasks,
+            scope=record.scope,
+            progress=lambda done, total: jobs.beat(records, processed_rows=done),
+        )
+        name = f"ledger-{timezone.localdate():%Y%m%d}-{record.pk}.xlsx"
+        stored = record.file.storage.save(
+            record.file.field.generate_filename(record, name), ContentFile(content)
+        )
+    except jobs.Superseded:
+        logger.info("task ledger export %s was taken from run %s", record.pk, attempt)
+    except Exception as e:
+        logger.exception("task ledger export %s failed", record.pk)
+        message = _("The export stopped on an unexpected error: %(error)s") % {"error": e}
+        jobs.finish(records, TaskExport.Status.FAILED, message=message, finished_at=timezone.now())
+    else:
+        done = jobs.finish(
+            records,
+            TaskExport.Status.DONE,
+            file=stored,
+            total_rows=total,
+            processed_rows=total,
+            finished_at=timezone.now(),
+        )
+        if not done:  # expired meanwhile: nobody will download it
+            record.file.storage.delete(stored)
+    record.refresh_from_db()
+    return record
+
+
+def expire_stale_jobs(now=None) -> int:
+    """Mark failed the task sheet imports and exports whose job is gone (core.jobs.expire)."""
+    return jobs.expire(TaskImport, now=now) + jobs.expire(TaskExport, now=now)

@@ -8,6 +8,7 @@ from jiebang.orgs.models import Region, User
 from jiebang.projects.models import Dimension, Project
 
 from .models import Task, validate_evidence
+from .services import decrease_error
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -54,7 +55,7 @@ class TaskForm(forms.Form):
         label=_("weight"), min_value=0.01, max_digits=7, decimal_places=2, initial=1
     )
 
-    def __init__(self, *args, project, task=None, **kwargs):
+    def __init__(self, *args, project, task=None, dates_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.of_unit(project.implementing_unit_id).order_by(
             "username"
@@ -65,6 +66,14 @@ class TaskForm(forms.Form):
             )
         else:
             del self.fields["parent"]
+        if dates_locked:
+            # The letter is confirmed: the dates keep their values whatever is posted.
+            for name in ("start", "deadline"):
+                self.fields[name].disabled = True
+            self.fields["deadline"].help_text = _(
+                "The responsibility letter is confirmed: request a deadline change on the "
+                "task's page."
+            )
         style_widgets(self)
 
 
@@ -75,7 +84,32 @@ class ProgressForm(BootstrapMixin, forms.Form):
     text = forms.CharField(
         label=_("progress note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    decrease_reason = forms.CharField(
+        label=_("reason for the lower progress"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     evidence = EvidenceField(label=_("evidence files"))
+
+    def __init__(self, *args, confirmed_percent=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.confirmed_percent = confirmed_percent
+        self.fields["decrease_reason"].help_text = _(
+            "Required when the progress is below the confirmed %(percent)s%%."
+        ) % {"percent": confirmed_percent}
+
+    def clean(self):
+        data = super().clean()
+        percent = data.get("percent")
+        lower = percent is not None and percent < self.confirmed_percent
+        if lower and not data.get("decrease_reason", "").strip():
+            self.add_error("decrease_reason", decrease_error(self.confirmed_percent))
+        return data
+
+
+class DeadlineRequestForm(BootstrapMixin, forms.Form):
+    deadline = forms.DateField(label=_("requested deadline"), widget=DATE)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MeasurementForm(forms.Form):

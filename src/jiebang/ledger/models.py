@@ -19,19 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from jiebang.core.scoping import ScopedQuerySet
+from jiebang.core.transitions import StatusMachine
 from jiebang.core.uploads import check_upload
-from jiebang.projects.models import Indicator, Project
+from jiebang.projects.models import CarriedQuerySet, Indicator, Project
 
 DUE_SOON_DAYS = 7
 
 
-class TaskQuerySet(ScopedQuerySet):
-    """Tasks scoped through their project's implementing unit: a county bureau sees the tasks
-    of its county's units, a unit its own projects' tasks."""
-
-    region_path_field = "project__implementing_unit__region__path"
-    unit_field = "project__implementing_unit"
+class TaskQuerySet(CarriedQuerySet):
+    """Tasks go with their project (CarriedQuerySet): whoever sees a project's ledger sees
+    every task on it."""
 
     def open(self):
         return self.exclude(status=Task.Status.DONE)
@@ -145,6 +142,82 @@ class Review(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+class DeadlineRequestQuerySet(CarriedQuerySet):
+    project_field = "task__project"
+
+    def pending(self):
+        return self.filter(status=DeadlineChangeRequest.Status.PENDING)
+
+
+class DeadlineChangeRequest(StatusMachine, models.Model):
+    """Once the responsibility letter is confirmed its roadmap binds the unit: the unit no
+    longer moves a task's deadline itself but asks, with a reason; the task force or the
+    county bureau of the unit's county approves (the task's deadline changes) or refuses."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting decision")
+        APPROVED = "approved", pgettext_lazy("deadline change", "Approved")
+        REFUSED = "refused", pgettext_lazy("deadline change", "Refused")
+
+    S = Status
+    TRANSITIONS = {S.PENDING: {S.APPROVED, S.REFUSED}, S.APPROVED: set(), S.REFUSED: set()}
+    del S
+    transition_error = _("A deadline change request cannot move from “%(old)s” to “%(new)s”.")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="deadline_requests"
+    )
+    old_deadline = models.DateField(_("deadline before"))
+    requested_deadline = models.DateField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    history = HistoricalRecords()
+
+    objects = DeadlineRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deadline change request")
+        verbose_name_plural = _("deadline change requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One open request per task; request_deadline_change checks it first for a message.
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(status="pending"),
+                name="ledger_deadline_request_one_pending",
+            )
+        ]
+        # The reviewers' queue lists the pending requests, oldest first.
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self):
+        return f"{self.task} · {self.old_deadline} → {self.requested_deadline}"
+
+    @property
+    def project(self) -> Project:
+        return self.task.project
+
+
 class ReviewedFigure(models.Model):
     """What a progress update and an indicator measurement share: the unit reports, the county
     bureau or the task force confirms or returns it with a reason."""
@@ -179,9 +252,8 @@ class ReviewedFigure(models.Model):
         raise NotImplementedError
 
 
-class ProgressUpdateQuerySet(ScopedQuerySet):
-    region_path_field = "task__project__implementing_unit__region__path"
-    unit_field = "task__project__implementing_unit"
+class ProgressUpdateQuerySet(CarriedQuerySet):
+    project_field = "task__project"
 
 
 class ProgressUpdate(ReviewedFigure):
@@ -202,6 +274,12 @@ class ProgressUpdate(ReviewedFigure):
         _("progress (%)"), validators=[MaxValueValidator(100)]
     )
     text = models.TextField(_("progress note"), blank=True)
+    # The task's confirmed percent when this was reported; a lower figure needs a reason,
+    # which the reviewer sees beside it.
+    previous_percent = models.PositiveSmallIntegerField(
+        _("confirmed progress before (%)"), null=True, blank=True
+    )
+    decrease_reason = models.TextField(_("reason for the lower progress"), blank=True)
     history = HistoricalRecords()
 
     objects = ProgressUpdateQuerySet.as_manager()
@@ -221,9 +299,8 @@ class ProgressUpdate(ReviewedFigure):
         return self.task.project
 
 
-class MeasurementQuerySet(ScopedQuerySet):
-    region_path_field = "indicator__project__implementing_unit__region__path"
-    unit_field = "indicator__project__implementing_unit"
+class MeasurementQuerySet(CarriedQuerySet):
+    project_field = "indicator__project"
 
     def confirmed(self):
         return self.filter(review=Review.CONFIRMED)
@@ -363,6 +440,14 @@ class TaskImport(models.Model):
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     rejects = models.JSONField(_("rejected rows"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # Rows up to this sheet row are applied (and counted above): a retry resumes after it, so
+    # no row without a task id adds its task twice.
+    applied_row = models.PositiveIntegerField(default=0, editable=False)
+    # The background job (core/jobs.py): the run that owns the import (a retry takes the next
+    # number), the tasks backend's id of its job, and its last sign of life.
+    attempt = models.PositiveSmallIntegerField(default=0, editable=False)
+    job_id = models.CharField(max_length=64, blank=True, editable=False)
+    heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("task sheet import")
@@ -374,6 +459,50 @@ class TaskImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("ledger:import-detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class TaskExport(models.Model):
+    """The task ledger of a big scope written to Excel by a background job (ledger/tasks.py):
+    the page shows its progress, then a link that only its requester may follow."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Exporting")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    query = models.TextField(_("filters"), blank=True)  # the task list's query string
+    scope = models.CharField(_("scope"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("processed"), default=0)
+    file = models.FileField(_("file"), upload_to="ledger-exports/%Y/%m/", blank=True)
+    message = models.TextField(_("message"), blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0, editable=False)
+    job_id = models.CharField(max_length=64, blank=True, editable=False)
+    heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("task ledger export")
+        verbose_name_plural = _("task ledger exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.scope} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("ledger:export-detail", args=[self.pk])
 
     @property
     def finished(self) -> bool:

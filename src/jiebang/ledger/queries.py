@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 
 from jiebang.core.roles import Role
 
-from .models import IndicatorMeasurement, ProgressUpdate, Review, Task
+from .models import DeadlineChangeRequest, IndicatorMeasurement, ProgressUpdate, Review, Task
 
 _DECIMAL = DecimalField(max_digits=20, decimal_places=4)
 
@@ -176,9 +176,31 @@ class Queue:
         return IndicatorMeasurement.objects.visible_to(self.user).filter(review=Review.SUBMITTED)
 
     @cached_property
+    def letters_to_confirm(self):
+        """Draft responsibility letters of the unit head's projects (claimed, assigned or
+        directed), which only the head confirms."""
+        from jiebang.accountability.models import ResponsibilityLetter  # a sibling app
+
+        user = self.user
+        if user.role != Role.UNIT or not user.is_unit_head or not user.institution_id:
+            return ResponsibilityLetter.objects.none()
+        return ResponsibilityLetter.objects.filter(
+            status=ResponsibilityLetter.Status.DRAFT,
+            project__implementing_unit=user.institution_id,
+        )
+
+    @cached_property
+    def deadline_requests(self):
+        """Deadline change requests awaiting a decision, for those who confirm figures."""
+        if not self._reviews:
+            return DeadlineChangeRequest.objects.none()
+        return DeadlineChangeRequest.objects.visible_to(self.user).pending()
+
+    @cached_property
     def count(self) -> int:
         """The badge: everything that needs this user's action (own or overseen overdue tasks
-        counted once, figures to fix or to confirm)."""
+        counted once, figures to fix or to confirm, deadline changes to decide, letters to
+        confirm)."""
         overdue = (self.own_overdue | self.scope_overdue).distinct().count()
         return (
             overdue
@@ -187,4 +209,6 @@ class Queue:
             + self.returned_measurements.count()
             + self.waiting_updates.count()
             + self.waiting_measurements.count()
+            + self.deadline_requests.count()
+            + self.letters_to_confirm.count()
         )

@@ -35,6 +35,8 @@ rules.add_perm("ledger.view_ledger", is_city_staff | is_county_bureau | (is_unit
 rules.add_perm("ledger.manage_tasks", is_city_staff | (is_unit & is_implementing_unit))
 rules.add_perm("ledger.report_progress", is_unit & is_implementing_unit)
 rules.add_perm("ledger.review_figure", is_task_force | (is_county_bureau & is_unit_county))
+# After the letter the unit asks for a new deadline; whoever confirms its figures decides.
+rules.add_perm("ledger.request_deadline_change", is_unit & is_implementing_unit)
 rules.add_perm("ledger.accept_task", is_task_force)
 rules.add_perm("ledger.complete_project", is_task_force)
 rules.add_perm("ledger.import_tasks", is_city_staff | (is_unit & has_institution))

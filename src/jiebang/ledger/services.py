@@ -16,6 +16,7 @@ from jiebang.core.roles import Role
 from jiebang.projects.models import Indicator, Project
 
 from .models import (
+    DeadlineChangeRequest,
     Evidence,
     IndicatorMeasurement,
     ProgressUpdate,
@@ -65,6 +66,15 @@ def _clean_task_fields(project: Project, fields: dict) -> dict:
         if name in fields:
             fields[name] = (fields[name] or "").strip()
     return fields
+
+
+def letter_confirmed(project: Project) -> bool:
+    """The unit head has confirmed the project's responsibility letter (accountability): its
+    roadmap binds, so a task's dates change only through a DeadlineChangeRequest."""
+    from jiebang.accountability.models import ResponsibilityLetter  # a sibling app
+
+    confirmed = ResponsibilityLetter.Status.CONFIRMED
+    return ResponsibilityLetter.objects.filter(project=project, status=confirmed).exists()
 
 
 def _check_dates(start, deadline) -> None:
@@ -133,7 +143,10 @@ def create_task(
 def update_task(task: Task, *, acting_user, **fields) -> Task:
     """Change a task's title, department, owner, dates, deliverable or weight; the figures
     (status, percent) change only through confirmed updates. Returns the task; nothing is
-    written when nothing changed."""
+    written when nothing changed.
+
+    DomainError for a change of start or deadline once the letter is confirmed, for anyone
+    (city staff included): from then on a deadline moves only by an approved request."""
     unknown = set(fields) - TASK_FIELDS
     if unknown:
         raise ValueError(f"unknown task fields: {sorted(unknown)}")
@@ -145,6 +158,14 @@ def update_task(task: Task, *, acting_user, **fields) -> Task:
     changed = [name for name, value in fields.items() if getattr(task, name) != value]
     if not changed:
         return task
+    if {"start", "deadline"} & set(changed) and letter_confirmed(task.project):
+        raise DomainError(
+            _(
+                "The responsibility letter is confirmed, so the task's dates can no longer be "
+                "changed directly: request a deadline change on the task's page; the task "
+                "force or the county bureau decides."
+            )
+        )
     for name in changed:
         setattr(task, name, fields[name])
     task._history_user = acting_user
@@ -190,15 +211,31 @@ def _check_percent(status, percent) -> int:
     return percent
 
 
+def decrease_error(confirmed: int) -> str:
+    """The message for a figure below the confirmed one without a reason (form and service)."""
+    return _("The progress is below the confirmed %(percent)s%%: give the reason.") % {
+        "percent": confirmed
+    }
+
+
 @transaction.atomic
 def report_progress(
-    task: Task, *, acting_user, status, percent, text="", reported_on=None, evidence=()
+    task: Task,
+    *,
+    acting_user,
+    status,
+    percent,
+    text="",
+    reported_on=None,
+    evidence=(),
+    decrease_reason="",
 ) -> ProgressUpdate:
     """The implementing unit reports a task's progress with evidence; it counts once confirmed.
 
     PermissionDenied for anyone outside the implementing unit (the city never types a figure
     on the unit's behalf); DomainError for a done task, a task with sub-tasks (report on
-    those), a bad percent, a date in the future or a rejected file."""
+    those), a bad percent, a figure below the task's confirmed percent without a reason
+    (the reviewer sees it beside the figure), a date in the future or a rejected file."""
     require_perm(acting_user, "ledger.report_progress", task)
     task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
     _require_open_project(task.project)
@@ -207,6 +244,9 @@ def report_progress(
     if task.subtasks.exists():
         raise DomainError(_("This task is split into sub-tasks; report on the sub-tasks."))
     percent = _check_percent(status, percent)
+    decrease_reason = (decrease_reason or "").strip() if percent < task.percent else ""
+    if percent < task.percent and not decrease_reason:
+        raise DomainError(decrease_error(task.percent))
     reported_on = reported_on or timezone.localdate()
     check_date_range(reported_on)
     if reported_on > timezone.localdate():
@@ -217,6 +257,8 @@ def report_progress(
         status=status,
         percent=percent,
         text=(text or "").strip(),
+        previous_percent=task.percent,
+        decrease_reason=decrease_reason,
         created_by=acting_user,
     )
     update._history_user = acting_user
@@ -351,6 +393,110 @@ def accept_task(task: Task, *, acting_user, note, evidence=None) -> Task:
     _start_project(task.project, by=acting_user)
     task.refresh_from_db()
     return task
+
+
+# Deadline changes once the letter is confirmed: the unit requests, a reviewer decides.
+
+
+def can_request_deadline_change(task: Task) -> bool:
+    """The task can take a request now: open project and task, letter confirmed, none
+    pending (the rest of request_deadline_change's checks are about the request itself)."""
+    return (
+        task.project.status in LEDGER_STATUSES
+        and task.status != Task.Status.DONE
+        and not task.deadline_requests.pending().exists()
+        and letter_confirmed(task.project)
+    )
+
+
+@transaction.atomic
+def request_deadline_change(
+    task: Task, *, acting_user, deadline, reason: str
+) -> DeadlineChangeRequest:
+    """The implementing unit asks for a new deadline, with a reason, once the letter is
+    confirmed (before that it edits the task itself).
+
+    PermissionDenied outside the implementing unit; DomainError without a reason, before the
+    letter is confirmed, for a done task or a closed ledger, for the same deadline, one before
+    the task's start or out of range, or while another request waits for a decision."""
+    require_perm(acting_user, "ledger.request_deadline_change", task)
+    task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
+    _require_open_project(task.project)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("A deadline change needs a reason."))
+    if not letter_confirmed(task.project):
+        raise DomainError(
+            _("The responsibility letter is not confirmed yet: edit the task's deadline itself.")
+        )
+    if task.status == Task.Status.DONE:
+        raise DomainError(_("This task is done; its deadline no longer changes."))
+    if deadline is None:
+        raise DomainError(_("A task needs a deadline."))
+    check_date_range(deadline)
+    if deadline == task.deadline:
+        raise DomainError(_("The task's deadline is that date already."))
+    if task.start and deadline < task.start:
+        raise DomainError(_("The deadline must not be before the start."))
+    if task.deadline_requests.pending().exists():
+        raise DomainError(_("A deadline change for this task is already awaiting a decision."))
+    request = DeadlineChangeRequest(
+        task=task,
+        old_deadline=task.deadline,
+        requested_deadline=deadline,
+        reason=reason,
+        requested_by=acting_user,
+    )
+    request._history_user = acting_user
+    request.save()
+    return request
+
+
+def _locked_request(request: DeadlineChangeRequest) -> DeadlineChangeRequest:
+    return DeadlineChangeRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def _decide(request: DeadlineChangeRequest, status, *, acting_user, note: str) -> None:
+    request.move_to(status, by=acting_user)
+    request.decided_by = acting_user
+    request.decided_at = timezone.now()
+    request.decision_note = (note or "").strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+@transaction.atomic
+def approve_deadline_change(
+    request: DeadlineChangeRequest, *, acting_user, note: str = ""
+) -> DeadlineChangeRequest:
+    """The task force or the county bureau of the unit's county approves a pending request:
+    the task's deadline becomes the requested one (its history shows both dates, by the
+    approver). DomainError unless pending, or when the task is done or its ledger closed."""
+    require_perm(acting_user, "ledger.review_figure", request)
+    request = _locked_request(request)
+    task = Task.objects.select_for_update().select_related("project").get(pk=request.task_id)
+    _require_open_project(task.project)
+    if task.status == Task.Status.DONE:
+        raise DomainError(_("This task is done; its deadline no longer changes."))
+    _decide(request, DeadlineChangeRequest.Status.APPROVED, acting_user=acting_user, note=note)
+    task.deadline = request.requested_deadline
+    task._history_user = acting_user
+    task.save(update_fields=["deadline", "updated_at"])
+    return request
+
+
+@transaction.atomic
+def refuse_deadline_change(
+    request: DeadlineChangeRequest, *, acting_user, reason: str
+) -> DeadlineChangeRequest:
+    """The reviewer refuses a pending request with a reason; the deadline stays. DomainError
+    without a reason or unless pending."""
+    require_perm(acting_user, "ledger.review_figure", request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("A reason is needed to refuse a deadline change."))
+    request = _locked_request(request)
+    _decide(request, DeadlineChangeRequest.Status.REFUSED, acting_user=acting_user, note=reason)
+    return request
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 indicator figures, task pages with progress updates and their review, the queue (我的待办),
 一图一表, and the Excel export and import."""
 
-import rules
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -16,13 +15,14 @@ from jiebang.core import exports
 from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
-from jiebang.core.permissions import require_perm
+from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
 from jiebang.projects.models import Project
 
 from . import charts, excel, services
 from .forms import (
     AcceptForm,
+    DeadlineRequestForm,
     ImportForm,
     MeasurementForm,
     ProgrammeFilterForm,
@@ -31,16 +31,18 @@ from .forms import (
     TaskFilterForm,
     TaskForm,
 )
-from .models import Evidence, IndicatorMeasurement, ProgressUpdate, Task, TaskImport
+from .models import (
+    DeadlineChangeRequest,
+    Evidence,
+    IndicatorMeasurement,
+    ProgressUpdate,
+    Task,
+    TaskImport,
+)
 from .queries import Queue, overdue_counts, progress_of
 
 # Projects with a ledger: from the decomposition while the letter is drafted to evaluation.
 LEDGER_PROJECT_STATUSES = (*services.LEDGER_STATUSES, "completed", "evaluated")
-
-
-def can(user, perm, obj=None) -> bool:
-    """What the rules grant (the Django superuser flag of the city admin grants nothing)."""
-    return rules.has_perm(perm, user, obj)
 
 
 def ledger_projects(user):
@@ -108,7 +110,10 @@ def project_ledger(request, pk, measurement_form=None):
 def _task_form(request, project, task=None):
     require_perm(request.user, "ledger.manage_tasks", project)
     initial = {k: getattr(task, k) for k in services.TASK_FIELDS} if task else None
-    form = TaskForm(request.POST or None, project=project, task=task, initial=initial)
+    locked = task is not None and services.letter_confirmed(project)
+    form = TaskForm(
+        request.POST or None, project=project, task=task, initial=initial, dates_locked=locked
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if task is None:
@@ -133,7 +138,7 @@ def task_edit(request, pk):
     return _task_form(request, task.project, task)
 
 
-def task_detail(request, pk, progress_form=None, accept_form=None):
+def task_detail(request, pk, progress_form=None, accept_form=None, deadline_form=None):
     task = _task(request, pk)
     user = request.user
     reportable = task.project.status in services.LEDGER_STATUSES
@@ -145,6 +150,8 @@ def task_detail(request, pk, progress_form=None, accept_form=None):
         "updates": task.updates.select_related("created_by", "reviewed_by").prefetch_related(
             "evidence"
         ),
+        "deadline_requests": task.deadline_requests.select_related("requested_by", "decided_by"),
+        "dates_locked": services.letter_confirmed(task.project),
         "can_manage": reportable and can(user, "ledger.manage_tasks", task.project),
         "can_review": can(user, "ledger.review_figure", task),
         "return_form": ReturnForm(),
@@ -152,10 +159,15 @@ def task_detail(request, pk, progress_form=None, accept_form=None):
     }
     if reportable and open_leaf and can(user, "ledger.report_progress", task):
         context["progress_form"] = progress_form or ProgressForm(
-            initial={"status": Task.Status.IN_PROGRESS, "percent": task.percent}
+            initial={"status": Task.Status.IN_PROGRESS, "percent": task.percent},
+            confirmed_percent=task.percent,
         )
     if reportable and task.status != Task.Status.DONE and can(user, "ledger.accept_task", task):
         context["accept_form"] = accept_form or AcceptForm()
+    if can(user, "ledger.request_deadline_change", task) and (
+        deadline_form or services.can_request_deadline_change(task)
+    ):
+        context["deadline_form"] = deadline_form or DeadlineRequestForm()
     return render(request, "ledger/task_detail.html", context)
 
 
@@ -163,7 +175,7 @@ def task_detail(request, pk, progress_form=None, accept_form=None):
 def task_report(request, pk):
     task = _task(request, pk)
     require_perm(request.user, "ledger.report_progress", task)
-    form = ProgressForm(request.POST, request.FILES)
+    form = ProgressForm(request.POST, request.FILES, confirmed_percent=task.percent)
     if form.is_valid():
         try:
             services.report_progress(task, acting_user=request.user, **form.cleaned_data)
@@ -189,6 +201,46 @@ def task_accept(request, pk):
             messages.success(request, _("The task was accepted and is done."))
             return redirect(task)
     return task_detail(request, pk, accept_form=form)
+
+
+@require_POST
+def task_deadline_request(request, pk):
+    """The unit asks for a new deadline (the letter is confirmed); errors on the task page."""
+    task = _task(request, pk)
+    require_perm(request.user, "ledger.request_deadline_change", task)
+    form = DeadlineRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_deadline_change(task, acting_user=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Your deadline change request was sent for a decision."))
+            return redirect(task)
+    return task_detail(request, pk, deadline_form=form)
+
+
+def _deadline_request(request, pk) -> DeadlineChangeRequest:
+    require_perm(request.user, "ledger.view_ledger")
+    return get_visible_or_404(DeadlineChangeRequest, request.user, pk=pk)
+
+
+@require_POST
+def deadline_request_approve(request, pk):
+    deadline_request = _deadline_request(request, pk)
+    approve = lambda: services.approve_deadline_change(  # noqa: E731
+        deadline_request, acting_user=request.user, note=request.POST.get("note", "")
+    )
+    return _review(request, deadline_request, approve, _("The new deadline was approved."))
+
+
+@require_POST
+def deadline_request_refuse(request, pk):
+    deadline_request = _deadline_request(request, pk)
+    refuse = lambda: services.refuse_deadline_change(  # noqa: E731
+        deadline_request, acting_user=request.user, reason=request.POST.get("reason", "")
+    )
+    return _review(request, deadline_request, refuse, _("The deadline change was refused."))
 
 
 def _review(request, figure, perform, message):
@@ -285,6 +337,10 @@ def queue(request):
         "waiting_measurements": queue.waiting_measurements.select_related(
             "indicator__project__implementing_unit", "created_by"
         ).prefetch_related("evidence"),
+        "deadline_requests": queue.deadline_requests.select_related(
+            "task__project__implementing_unit", "requested_by"
+        ).order_by("requested_at", "pk"),
+        "letters_to_confirm": queue.letters_to_confirm.select_related("project", "generated_by"),
         "return_form": ReturnForm(),
         "today": timezone.localdate(),
     }
@@ -316,12 +372,19 @@ def programme_chart(request):
 
 
 def export(request):
-    """The task ledger in scope (filtered like the list) as a formatted workbook."""
+    """The task ledger in scope (filtered like the list) as a formatted workbook; more than
+    excel.EXPORT_INLINE_ROWS tasks are written by a background job, whose page shows the
+    progress and then the download (re-asking while it runs shows the same job)."""
     require_perm(request.user, "ledger.view_ledger")
     form = TaskFilterForm(request.GET or None)
     tasks = form.filter(Task.objects.visible_to(request.user))
-    scope = request.user.institution or request.user.region or _("all projects")
-    content = excel.export_tasks(tasks, scope=str(scope))
+    scope = str(request.user.institution or request.user.region or _("all projects"))
+    if tasks.count() > excel.EXPORT_INLINE_ROWS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        record = excel.start_export(query.urlencode(), scope=scope, acting_user=request.user)
+        return redirect(record)
+    content = excel.export_tasks(tasks, scope=scope)
     return exports.xlsx_response(content, f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
 
 

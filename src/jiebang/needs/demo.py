@@ -22,6 +22,7 @@ from .clustering import cluster_items
 from .importing import Lookups, category_lookup
 from .models import (
     Channel,
+    Cluster,
     ExpertScore,
     FeedbackItem,
     PracticeVerdict,
@@ -360,7 +361,7 @@ def load_proposals(rng=None) -> None:
     rng.shuffle(titles)
     today = timezone.localdate()
     clusters_by_category: dict[int, list] = {}
-    for cluster in services.Cluster.objects.filter(size__gt=2).order_by("-size")[:400]:
+    for cluster in Cluster.objects.filter(size__gt=2).order_by("-size")[:400]:
         clusters_by_category.setdefault(cluster.category_id, []).append(cluster)
     proposals = []
     for category_name, title in titles:
@@ -456,6 +457,6 @@ def load(progress=None, n: int = 20_000) -> dict[str, int]:
         load_proposals()
     return {
         "feedback": FeedbackItem.objects.count(),
-        "clusters": services.Cluster.objects.filter(size__gt=1).count(),
+        "clusters": Cluster.objects.filter(size__gt=1).count(),
         "proposals": Proposal.objects.count(),
     }

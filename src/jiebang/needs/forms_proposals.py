@@ -12,6 +12,7 @@ from jiebang.orgs.models import Institution, Region, User
 
 from . import services
 from .models import Category, Cluster, FeedbackItem, PracticeVerdict, Proposal, ScoringWeights
+from .queries import clusters_seen_by, seen_clusters
 
 
 class DateInput(forms.DateInput):
@@ -54,9 +55,16 @@ class ProposalForm(forms.ModelForm):
     def __init__(self, *args, user, cluster_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         clusters = visible_clusters(user, cluster_ids)
+        # Labels and the suggested title come from the user's own items (clusters_seen_by).
+        seen = {
+            c.pk: c
+            for c in seen_clusters(
+                clusters_seen_by(user, repeated_only=False, ids=list(cluster_ids))
+            )
+        }
         if cluster_ids:
             self.fields["clusters"].queryset = clusters
-            self.fields["clusters"].label_from_instance = _cluster_label
+            self.fields["clusters"].label_from_instance = lambda c: seen[c.pk].label
         else:
             del self.fields["clusters"]
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
@@ -69,14 +77,10 @@ class ProposalForm(forms.ModelForm):
         if not self.is_bound and cluster_ids and (first := clusters.first()):
             self.initial.update(
                 clusters=[c.pk for c in clusters],
-                title=services.cluster_title(first),
+                title=seen[first.pk].text[:30],
                 category=first.category_id,
             )
         style_widgets(self)
-
-
-def _cluster_label(cluster):
-    return f"{cluster.representative[:80]} ({cluster.size})"
 
 
 class ProposalFilterForm(forms.Form):

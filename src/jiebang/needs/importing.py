@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiebang.core import jobs
 from jiebang.core.errors import DomainError
 from jiebang.core.exports import csv_bytes
 from jiebang.core.scoping import Scope, user_scope
@@ -36,6 +37,7 @@ from jiebang.core.text import CONTROL_CHARS, clean_text
 from jiebang.orgs.models import Institution, Region
 
 from .bulk import deferred_indexes, encode_rows, insert_rows, row_format
+from .clustering import cluster_items
 from .maintenance import BIG_IMPORT, refresh_statistics
 from .models import Category, Channel, FeedbackItem, ImportBatch
 
@@ -82,6 +84,7 @@ CSV_FIELD_LIMIT = 64 * 1024 * 1024
 MAX_REJECTS_KEPT = 10_000
 CHUNK = 5000
 WORKERS = 2  # processes that check and classify a big import while this one stores
+MAPPING_TIMEOUT = timedelta(hours=24)  # a web upload left at its column mapping expires
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # China has kept UTC+8 without summer time since 1992: the same instants as SHANGHAI, with an
 # offset that costs nothing to look up (a big import formats and compares a million times).
@@ -1010,17 +1013,36 @@ def failure_message(error: BaseException) -> str:
     ) % {"error": clean_text(f"{type(error).__name__}: {error}")[:300]}
 
 
-def run_batch(batch: ImportBatch, *, acting_user=None, progress_every: int = CHUNK) -> ImportBatch:
-    """Import the batch's stored file, recording progress and the outcome on the batch."""
+def run_batch(
+    batch: ImportBatch,
+    *,
+    acting_user=None,
+    progress_every: int = CHUNK,
+    attempt: int | None = None,
+    cluster: bool = False,
+) -> ImportBatch:
+    """Import the batch's stored file, recording progress and the outcome on the batch; with
+    `cluster`, group the repeats among its rows before the batch is done.
+
+    `attempt` is the run of the background job (core/jobs.py): it starts only a batch pending
+    for it and stops at its next progress when the batch has expired or been retried (rows
+    stored by then stay stored: the work order number keeps a retry from storing them again).
+    """
     path = Path(settings.MEDIA_ROOT) / batch.stored_file
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    records = jobs.owned(ImportBatch, batch.pk, attempt)
+    if attempt is None:
+        records.update(status=ImportBatch.Status.RUNNING, heartbeat=timezone.now())
+    elif not jobs.claim(records):
+        logger.info("Import batch %s is no longer waiting for run %s", batch.pk, attempt)
+        batch.refresh_from_db()
+        return batch
     table = None
     try:
         table = read_table(path, batch.file_name)
-        ImportBatch.objects.filter(pk=batch.pk).update(total_rows=table.total)
+        jobs.beat(records, total_rows=table.total)
 
         def progress(done, total):
-            ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
+            jobs.beat(records, processed_rows=done, total_rows=total)
 
         result = import_table(
             table,
@@ -1030,30 +1052,46 @@ def run_batch(batch: ImportBatch, *, acting_user=None, progress_every: int = CHU
             progress=progress,
             scope=_scope_of(batch),
         )
+        # A retry meets the rows its earlier runs stored as already present: they count as
+        # imported by this batch, not as duplicates.
+        good = result.accepted + result.duplicates
+        retried = attempt is not None and attempt > 1
+        accepted = FeedbackItem.objects.filter(batch=batch).count() if retried else result.accepted
+        if result.accepted >= BIG_IMPORT:
+            refresh_statistics()
+        if cluster:
+            cluster_items(
+                FeedbackItem.objects.filter(batch=batch),
+                progress=lambda done, total: jobs.beat(records),
+            )
+    except jobs.Superseded:
+        logger.info("Import batch %s was taken from run %s", batch.pk, attempt)
     except DomainError as e:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.FAILED, message=e.message
-        )
+        jobs.finish(records, ImportBatch.Status.FAILED, message=e.message)
     except Exception as e:  # whatever it was, the batch must not stay "running" for ever
         logger.exception("Import batch %s (%s) failed", batch.pk, batch.file_name)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.FAILED, message=failure_message(e)
-        )
+        jobs.finish(records, ImportBatch.Status.FAILED, message=failure_message(e))
     else:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.DONE,
+        jobs.finish(
+            records,
+            ImportBatch.Status.DONE,
             total_rows=result.total,
             processed_rows=result.total,
-            accepted=result.accepted,
-            duplicates=result.duplicates,
+            accepted=accepted,
+            duplicates=max(0, good - accepted),
             rejected=result.rejected,
             rejects=[r.__dict__ for r in result.rejects],
             mapping={**batch.mapping, "_headers": table.headers},
+            message="",
         )
     finally:
         if table is not None:
             table.close()
     batch.refresh_from_db()
-    if batch.accepted >= BIG_IMPORT:
-        refresh_statistics()
     return batch
+
+
+def expire_stale_batches(now=None) -> int:
+    """Mark failed the batches whose job is gone (core.jobs.expire), and those left at the
+    column mapping for MAPPING_TIMEOUT."""
+    return jobs.expire(ImportBatch, now=now, waiting_for_input=MAPPING_TIMEOUT)

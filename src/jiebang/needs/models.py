@@ -88,6 +88,11 @@ class ImportBatch(models.Model):
     message = models.TextField(_("message"), blank=True)
     stored_file = models.CharField(max_length=300, blank=True, editable=False)
     mapping = models.JSONField(default=dict, blank=True, editable=False)
+    # The background job (core/jobs.py): the run that owns the batch (a retry takes the next
+    # number), the tasks backend's id of its job, and its last sign of life.
+    attempt = models.PositiveSmallIntegerField(default=0, editable=False)
+    job_id = models.CharField(max_length=64, blank=True, editable=False)
+    heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("import")

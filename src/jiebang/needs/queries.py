@@ -1,14 +1,17 @@
-"""Read-side queries of stage 1: filtering items and the heatmap's aggregates."""
+"""Read-side queries of stage 1: filtering items, the heatmap's aggregates and the clusters
+as each user sees them."""
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, F, IntegerField, Max, Min, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from jiebang.core.scoping import user_scope
 from jiebang.orgs.models import Institution, Region
 
-from .models import Category
+from .models import Category, Cluster, FeedbackItem
 
 AXES = ("county", "institution", "month")
 
@@ -115,3 +118,94 @@ def heatmap(queryset, axis: str = "county", top_institutions: int = 30) -> dict:
         "max": max((c[2] for c in cells), default=0),
         "total": sum(c[2] for c in cells),
     }
+
+
+@dataclass
+class SeenCluster:
+    """A cluster as one user sees it: counted, dated and represented by their items only."""
+
+    cluster: Cluster
+    size: int
+    text: str
+    last_seen: datetime | None
+
+    @property
+    def pk(self):
+        return self.cluster.pk
+
+    @property
+    def category(self):
+        return self.cluster.category
+
+    @property
+    def label(self) -> str:
+        return f"{self.text[:80]} ({self.size})"
+
+
+def clusters_seen_by(user, *, repeated_only=True, ids=None):
+    """The clusters with items the user may see, biggest first, as (cluster id, size, last
+    seen, first item id) rows counted over those items only: a county never learns another
+    county's texts or counts. City staff see every item, so the stored figures serve them."""
+    if user_scope(user).is_city:
+        return _stored_rows(repeated_only=repeated_only, ids=ids)
+    return _rows(FeedbackItem.objects.visible_to(user), repeated_only=repeated_only, ids=ids)
+
+
+def clusters_of_proposal(proposal, user) -> list["SeenCluster"]:
+    """The pain points behind a proposal as its county sees them (its reviewers see the
+    county's items, not the whole city's); city staff and city-wide proposals: all items."""
+    ids = list(proposal.clusters.values_list("pk", flat=True))
+    if user_scope(user).is_city or proposal.region is None:
+        rows = _stored_rows(repeated_only=False, ids=ids)
+    else:
+        items = FeedbackItem.objects.filter(region__path__startswith=proposal.region.path)
+        rows = _rows(items, repeated_only=False, ids=ids)
+    return seen_clusters(rows)
+
+
+def _stored_rows(*, repeated_only, ids):
+    rows = Cluster.objects.annotate(
+        cluster_id=F("pk"),
+        seen_size=F("size"),
+        seen_last=F("last_seen"),
+        first=Value(None, output_field=IntegerField()),
+    )
+    if repeated_only:
+        rows = rows.filter(size__gt=1)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.values("cluster_id", "seen_size", "seen_last", "first").order_by(
+        "-seen_size", "-seen_last", "cluster_id"
+    )
+
+
+def _rows(items, *, repeated_only, ids):
+    items = items.exclude(cluster=None)
+    if ids is not None:
+        items = items.filter(cluster__in=ids)
+    rows = items.values("cluster_id").annotate(
+        seen_size=Count("pk"), seen_last=Max("received_at"), first=Min("pk")
+    )
+    if repeated_only:
+        rows = rows.filter(seen_size__gt=1)
+    return rows.order_by("-seen_size", "-seen_last", "cluster_id")
+
+
+def seen_clusters(rows) -> list[SeenCluster]:
+    """The rows of clusters_seen_by (a page of them) with their clusters and texts."""
+    rows = list(rows)
+    clusters = Cluster.objects.select_related("category").in_bulk(r["cluster_id"] for r in rows)
+    texts = dict(
+        FeedbackItem.objects.filter(pk__in=[r["first"] for r in rows if r["first"]]).values_list(
+            "pk", "text"
+        )
+    )
+    return [
+        SeenCluster(
+            cluster=clusters[r["cluster_id"]],
+            size=r["seen_size"],
+            text=texts.get(r["first"]) or clusters[r["cluster_id"]].representative,
+            last_seen=r["seen_last"],
+        )
+        for r in rows
+    ]

@@ -5,11 +5,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiebang.core import jobs
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import require_perm
 from jiebang.core.scoping import user_scope
@@ -18,12 +20,11 @@ from jiebang.core.transitions import require_transition
 
 from .classifier import classify
 from .classifier.engine import CATEGORIES
-from .importing import Lookups, read_table
+from .importing import Lookups, missing_columns, read_table
 from .models import (
     Category,
     CategoryCorrection,
     Channel,
-    Cluster,
     ExpertScore,
     FeedbackItem,
     ImportBatch,
@@ -31,6 +32,7 @@ from .models import (
     Proposal,
     ScoringWeights,
 )
+from .tasks import import_batch
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -181,10 +183,37 @@ def start_import(upload, *, channel, acting_user) -> ImportBatch:
             channel=channel,
             created_by=acting_user,
             stored_file=str(relative),
+            heartbeat=timezone.now(),  # the mapping screen's clock (core.jobs.expire)
         )
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+
+
+def retry_import(batch: ImportBatch, *, acting_user) -> ImportBatch:
+    """Run a failed import again, as a new background job; a batch that never had its columns
+    mapped goes back to its mapping screen instead. Rows stored by the failed run are met as
+    already present (the work order number is the key), so no row is stored twice. A batch
+    that is not failed (a second click, a retry already queued) is left as it is.
+    PermissionDenied for anyone but its uploader; DomainError when its file is gone."""
+    require_perm(acting_user, "needs.import_feedback")
+    if batch.created_by_id != acting_user.pk:
+        raise PermissionDenied
+    if batch.status != ImportBatch.Status.FAILED:
+        return batch
+    if not batch.stored_file or not (Path(settings.MEDIA_ROOT) / batch.stored_file).exists():
+        raise DomainError(
+            _("The file of %(file)s is no longer kept: upload it again.")
+            % {"file": batch.file_name}
+        )
+    if missing_columns(batch, batch.mapping):
+        ImportBatch.objects.filter(
+            pk=batch.pk, attempt=batch.attempt, status=ImportBatch.Status.FAILED
+        ).update(status=ImportBatch.Status.PENDING, heartbeat=timezone.now(), message="")
+    else:
+        jobs.enqueue(import_batch, batch, only_from=[ImportBatch.Status.FAILED], message="")
+    batch.refresh_from_db()
+    return batch
 
 
 # Proposals (F1.5) and the reserve pool (F1.6)
@@ -351,10 +380,6 @@ def postpone_review(proposal, *, acting_user, review_date, note=""):
         review_date=review_date,
         decision_note=note,
     )
-
-
-def cluster_title(cluster: Cluster) -> str:
-    return cluster.representative[:30]
 
 
 def default_review_date() -> date:

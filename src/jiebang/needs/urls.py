@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_detail, name="import-detail"),
     path("imports/<int:pk>/map/", imports.import_map, name="import-map"),
     path("imports/<int:pk>/rejects.csv", imports.import_rejects, name="import-rejects"),
+    path("imports/<int:pk>/retry/", imports.import_retry, name="import-retry"),
     path("heatmap/", heatmap.heatmap, name="heatmap"),
     path("heatmap/data/", heatmap.heatmap_data, name="heatmap-data"),
     path("proposals/", proposals.proposal_list, name="proposal-list"),

@@ -22,6 +22,12 @@ class ProjectsConfig(AppConfig):
                     "projects.manage_projects",
                     "plus-square",
                 ),
+                Entry(
+                    _("Reform dimensions"),
+                    "projects:dimension-list",
+                    "projects.manage_dimensions",
+                    "tags",
+                ),
             ],
         )
         add_entries(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
-from jiebang.core.permissions import require_perm
+from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
 
 from . import competitions
@@ -26,7 +26,7 @@ def competition_list(request):
         .annotate(panel_size=Count("panel", distinct=True))
     )
     awaiting = []
-    if request.user.has_perm("projects.manage_competitions"):
+    if can(request.user, "projects.manage_competitions"):
         awaiting = (
             Project.objects.filter(status=Project.Status.PUBLISHED, channel=Project.Channel.OPEN)
             .annotate(open_claims=Count("claims", filter=Q(claims__status__in=Claim.OPEN_STATUSES)))
@@ -81,9 +81,9 @@ def _manage_forms(competition) -> dict:
 
 def competition_detail(request, pk, forms=None):
     competition = get_visible_or_404(Competition, request.user, pk=pk)
-    can_manage = request.user.has_perm("projects.manage_competitions", competition)
+    can_manage = can(request.user, "projects.manage_competitions", competition)
     pitches = competition.current_pitches()
-    if not request.user.has_perm("projects.view_competition_results", competition):
+    if not can(request.user, "projects.view_competition_results", competition):
         own = user_scope(request.user)
         if not own.is_city and own.unit_id:
             pitches = pitches.filter(claimant_unit=own.unit_id)

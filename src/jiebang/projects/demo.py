@@ -3,8 +3,10 @@
 192 projects in 51 items (事项: the 51 proposals selected in stage 1) across the nine reform
 dimensions, published in one list; 110 claimed by units (点单: claim → county endorsement → city
 approval), one of them through a competition of 10 bidding units (竞技比武, won by 东阿县人民医院's
-门诊志愿服务); the 82 left unclaimed assigned by the engine (派单); the 16 cross-department
-problems of the green channel; the 15 upgraded reserve proposals wait in a second, draft list.
+门诊志愿服务); 82 assigned (派单, seeds/000 "对重点、难点…项目定向分配"): the key tasks the
+commission directs to a named unit (委托, assigned when the list is published) and, by the
+engine, the projects nobody claimed; the 16 cross-department problems of the green channel;
+the 15 upgraded reserve proposals wait in a second, draft list.
 
 Dates are relative to the day the demo is loaded (the list was published 100 days earlier), so
 the programme is always mid-way: some milestones passed, most projects end within two months.
@@ -222,6 +224,14 @@ NAMED = [
         ],
     ),
 ]
+# The named projects the commission directs (委托) to their unit instead of opening them for
+# claims: seeds/000 directs "公立医院高质量发展等重点任务" and assigns "重点、难点或需统筹推进的
+# 项目"; seeds/001 has 聊城市人民医院 take on the commission's reform tasks (承接市卫健委改革任务),
+# 聊城市第二人民医院 pilot DRG payment as the city's first pilot hospital, and two county
+# bureaus (no claimant type) carry the county-wide 乡村医生 and 校园 programmes.
+DIRECTED_ITEMS = frozenset(
+    {"DRG付费改革", "门诊流程再造“少跑腿”", "乡村医生县招乡聘村用", "健康护航五大行动进校园"}
+)
 CLAIM_KINDS = (
     Institution.Kind.CITY_HOSPITAL,
     Institution.Kind.COUNTY_HOSPITAL,
@@ -375,6 +385,7 @@ def _plan_projects(rng: random.Random, items: list[Project]) -> list[dict]:
                 "dimension": special[2] if special else dimension,
                 "named_unit": special[1] if special else None,
                 "indicators": special[3] if special else None,
+                "directed": item.title in DIRECTED_ITEMS,
             }
         )
         for _ in range(more):
@@ -386,6 +397,7 @@ def _plan_projects(rng: random.Random, items: list[Project]) -> list[dict]:
                     "dimension": dimension,
                     "named_unit": None,
                     "indicators": None,
+                    "directed": False,
                 }
             )
     return plans
@@ -410,7 +422,10 @@ def _fill(plan: dict, *, admin, rng, dimensions, counties, start) -> Project:
         "capabilities": sorted(rng.sample(tags, min(len(tags), rng.randint(1, 3)))),
         "eligible_types": [],
         "region": region,
-        "channel": Project.Channel.OPEN,
+        "channel": Project.Channel.DIRECTED if plan["directed"] else Project.Channel.OPEN,
+        "implementing_unit": Institution.objects.get(name=plan["named_unit"])
+        if plan["directed"]
+        else None,
         "coverage_types": [Institution.Kind.COUNTY_HOSPITAL, Institution.Kind.TOWNSHIP_HC]
         if dimension.name in {"基层创新", "医防融合", "人才队伍"}
         else [],
@@ -511,14 +526,17 @@ def _load_first_round(items: list[Project], dimensions: dict) -> None:
         Region.objects.filter(kind__in=Region.COUNTY_LEVEL).exclude(kind=Region.Kind.ZONE)
     )
     units = _unit_capabilities(rng)
+    # The round is replayed today, so its claims are made today: the list is open until
+    # today while they are, and gets the deadline the round had at the end (_back_date).
     project_list = services.create_list(
         acting_user=admin,
         name=FIRST_LIST,
         round_number=1,
-        guide_process="单位自主申报（点单）→ 县级卫健部门审核推荐 → 市卫健委审定；"
-        "多家单位申报同一项目的，组织竞技比武；无人申报的项目由市级统筹派单。",
+        guide_process="重点任务定向委托（委托）；普惠性项目单位自主申报（点单）→ 县级卫健部门"
+        "审核推荐 → 市卫健委审定；多家单位申报同一项目的，组织竞技比武；无人申报的项目由市级"
+        "统筹派单。",
         guide_materials="实施方案（含目标、路径、量化指标、进度安排）、单位负责人承诺书。",
-        guide_deadline=published + timedelta(days=15),
+        guide_deadline=today,
         guide_contact="市卫生健康委体制改革科 0635-8888888",
     )
     plans = _plan_projects(rng, items)
@@ -537,10 +555,11 @@ def _load_first_round(items: list[Project], dimensions: dict) -> None:
     services.add_projects_to_list(project_list, projects, acting_user=admin)
     services.publish_list(project_list, acting_user=admin)
 
-    # 点单: the named projects by their units, the competition, then the rest.
+    # 点单: the named projects by their units (the directed ones are theirs since publishing),
+    # the competition, then the rest.
     claimable = [u for u in units if u.kind in CLAIM_KINDS]
     taken: dict[int, int] = {}
-    named = [p for p in plans if p["named_unit"]]
+    named = [p for p in plans if p["named_unit"] and not p["directed"]]
     competition_plan = next(p for p in named if p["named_unit"] == "东阿县人民医院")
     for plan in named:
         if plan is competition_plan:
@@ -573,6 +592,7 @@ def _load_first_round(items: list[Project], dimensions: dict) -> None:
 
     # 派单: the engine assigns what nobody claimed.
     _dispatch(admin=admin)
+    _back_date(project_list, published + timedelta(days=15))
 
     by_item: dict[str, list[Project]] = {}
     for plan in plans:
@@ -584,6 +604,13 @@ def _load_first_round(items: list[Project], dimensions: dict) -> None:
     second = services.create_list(acting_user=admin, name=SECOND_LIST, round_number=2)
     keys = Project.objects.filter(is_key=True, status=Project.Status.DRAFT)
     services.add_projects_to_list(second, keys, acting_user=admin)
+
+
+def _back_date(project_list: ProjectList, deadline) -> None:
+    """The deadline the first round had (seeds: claims closed before the roadshow), set on the
+    list and its history once the replayed claims are in (not a user action)."""
+    ProjectList.objects.filter(pk=project_list.pk).update(guide_deadline=deadline)
+    ProjectList.history.filter(id=project_list.pk).update(guide_deadline=deadline)
 
 
 def _competition(project: Project, *, rng, admin, claimable) -> None:

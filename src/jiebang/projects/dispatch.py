@@ -31,9 +31,10 @@ CARRIED_STATUSES = (
 
 
 def unclaimed_projects():
-    """Published projects (either channel) with no open claim and no competition under way."""
+    """Published open-application projects with no open claim and no competition under way.
+    A directed (委托) project is never dispatched: publishing gives it to its named unit."""
     return (
-        Project.objects.filter(status=Project.Status.PUBLISHED)
+        Project.objects.filter(status=Project.Status.PUBLISHED, channel=Project.Channel.OPEN)
         .exclude(claims__status__in=Claim.OPEN_STATUSES)
         .exclude(competitions__status__in=Competition.ACTIVE_STATUSES)
         .distinct()
@@ -152,7 +153,8 @@ def _pair_fields(project: Project, unit: Institution, run: AssignmentRun, counti
 def run_assignment(*, acting_user, projects, units, weights: Weights) -> AssignmentRun:
     """The city admin runs the engine on unclaimed published projects and units with capacity
     left; the run keeps the problem, the optimal plan (with why for each pair) and the greedy
-    baseline's objective. DomainError without projects or units, or for a claimed project."""
+    baseline's objective. DomainError without projects or units, or for a claimed or directed
+    project."""
     require_perm(acting_user, "projects.manage_assignment")
     projects = list(projects)
     units = list(with_load(Institution.objects.filter(pk__in=[u.pk for u in units])))
@@ -160,6 +162,7 @@ def run_assignment(*, acting_user, projects, units, weights: Weights) -> Assignm
         raise DomainError(_("Choose at least one project."))
     if not units:
         raise DomainError(_("Choose at least one unit with capacity left."))
+    _refuse_directed(projects)
     open_ids = set(unclaimed_projects().values_list("pk", flat=True))
     taken = [str(p) for p in projects if p.pk not in open_ids]
     if taken:
@@ -212,6 +215,21 @@ def _require_proposed(run: AssignmentRun) -> None:
         raise DomainError(_("This run is confirmed and can no longer be changed."))
 
 
+def _refuse_directed(projects) -> None:
+    """DomainError naming the directed (委托) projects among `projects`: their unit is the one
+    the list names, never the engine's (a run proposed before publishing moved them, or
+    tampered with, must not overwrite it)."""
+    directed = [str(p) for p in projects if p.channel == Project.Channel.DIRECTED]
+    if directed:
+        raise DomainError(
+            _(
+                "%(projects)s: a directed commission (委托) keeps the unit the list names; "
+                "派单 cannot include it or change its unit."
+            )
+            % {"projects": "、".join(directed)}
+        )
+
+
 def _left(unit: Institution, run: AssignmentRun, *, besides: Project | None = None) -> int:
     """How many more projects `unit` can take in `run` (its capacity less what it carries
     and what the run already gives it, `besides` one project)."""
@@ -239,13 +257,15 @@ def region_shortfalls(run: AssignmentRun) -> list[str]:
 def reassign(run: AssignmentRun, project: Project, unit: Institution | None, *, acting_user):
     """The city admin gives one project of a proposed run to another of its units (None: leave
     it unassigned); the pair's score and the run's objective are recomputed. DomainError if
-    the run is confirmed, the unit's type is not eligible or its capacity would be exceeded.
+    the run is confirmed, the project is directed (委托), the unit's type is not eligible or
+    its capacity would be exceeded.
     Returns the pair (or None) and warnings (counties now below the regional floor)."""
     require_perm(acting_user, "projects.manage_assignment", run)
     run = AssignmentRun.objects.select_for_update().get(pk=run.pk)
     _require_proposed(run)
     if not run.projects.filter(pk=project.pk).exists():
         raise DomainError(_("This project is not part of the run."))
+    _refuse_directed([project])
     pair = run.pairs.filter(project=project).first()
     if unit is None:
         if pair is not None:
@@ -351,14 +371,15 @@ def why(pair: AssignmentPair) -> str:
 @transaction.atomic
 def confirm_run(run: AssignmentRun, *, acting_user) -> AssignmentRun:
     """The city admin confirms a proposed run: each paired project moves to assigned with its
-    unit as the implementing unit, and the run is frozen. DomainError if a project was claimed
-    or assigned meanwhile, or a unit's capacity would now be exceeded."""
+    unit as the implementing unit, and the run is frozen. DomainError if a project is directed,
+    was claimed or assigned meanwhile, or a unit's capacity would now be exceeded."""
     require_perm(acting_user, "projects.manage_assignment", run)
     run = AssignmentRun.objects.select_for_update().get(pk=run.pk)
     _require_proposed(run)
     pairs = list(run.pairs.select_related("project__region", "unit"))
     if not pairs:
         raise DomainError(_("The run gives no project to any unit."))
+    _refuse_directed([pair.project for pair in pairs])
     open_ids = set(unclaimed_projects().values_list("pk", flat=True))
     for pair in pairs:
         if pair.project_id not in open_ids:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
-from jiebang.core.permissions import require_perm
+from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import user_scope
 from jiebang.orgs.models import Institution
 
@@ -21,7 +21,7 @@ from .models import AssignmentRun, Project
 def assign_index(request):
     """The admin picks projects, units and weights and runs the engine; past runs below."""
     require_perm(request.user, "projects.view_assignment")
-    can_run = request.user.has_perm("projects.manage_assignment")
+    can_run = can(request.user, "projects.manage_assignment")
     if request.method == "POST":
         require_perm(request.user, "projects.manage_assignment")
     form = DispatchForm(request.POST or None) if can_run else None  # only for who may run
@@ -65,7 +65,7 @@ def assign_run(request, pk):
         "unassigned": unassigned,
         "gain": run.objective - run.greedy_objective,
         "shortfalls": dispatch.region_shortfalls(run),
-        "can_edit": request.user.has_perm("projects.manage_assignment") and not run.is_frozen,
+        "can_edit": can(request.user, "projects.manage_assignment") and not run.is_frozen,
         "history": object_history(run),
     }
     return render(request, "projects/assign_run.html", context)

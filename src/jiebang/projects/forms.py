@@ -31,6 +31,15 @@ class TagsField(forms.CharField):
         return [t.strip() for t in text.split(",") if t.strip()]
 
 
+class DimensionForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=50)
+
+
+class DimensionEditForm(DimensionForm):
+    order = forms.IntegerField(label=_("order"), min_value=0, max_value=32767)
+    is_active = forms.BooleanField(label=_("active"), required=False)
+
+
 class ProjectForm(BootstrapMixin, forms.ModelForm):
     coverage_types = forms.MultipleChoiceField(
         label=_("coverage institution types"),
@@ -74,7 +83,9 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dimension"].queryset = Dimension.objects.filter(is_active=True)
+        # A switched-off dimension is not offered, except to the project that has it already.
+        current = Q(pk=self.instance.dimension_id) if self.instance.dimension_id else Q()
+        self.fields["dimension"].queryset = Dimension.objects.filter(Q(is_active=True) | current)
         self.fields["dimension"].required = True
         self.fields["region"].queryset = Region.objects.filter(kind__in=Region.COUNTY_LEVEL)
         self.fields["project_list"].queryset = ProjectList.objects.filter(

@@ -120,6 +120,21 @@ class ProjectQuerySet(models.QuerySet):
         return self.none()
 
 
+class CarriedQuerySet(models.QuerySet):
+    """Rows a project carries once a unit implements it (tasks, progress updates, indicator
+    measurements, letters, task forces, minutes, interviews, advice, recognitions …): visible
+    exactly when their project is, by the one stage 4–6 scope,
+    Project.objects.implemented_visible_to. `project_field` leads from the row to its project."""
+
+    project_field = "project"
+
+    def visible_to(self, user):
+        if user_scope(user).is_city:
+            return self
+        projects = Project.objects.implemented_visible_to(user).values("pk")
+        return self.filter(**{f"{self.project_field}__in": projects})
+
+
 class Project(StatusMachine, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -476,14 +491,18 @@ def default_response_deadline():
 class GreenChannelCaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """City staff see every case; a county bureau the cases raised by its county's units;
-        a unit the cases it raised."""
+        a unit the cases it raised; and everyone who sees a project (CarriedQuerySet) the cases
+        raised on it."""
         scope = user_scope(user)
         if scope.is_city:
             return self
+        on_project = Q(project__in=Project.objects.implemented_visible_to(user).values("pk"))
         if scope.region_path:
-            return self.filter(raised_by_unit__region__path__startswith=scope.region_path)
+            return self.filter(
+                Q(raised_by_unit__region__path__startswith=scope.region_path) | on_project
+            )
         if scope.unit_id:
-            return self.filter(raised_by_unit=scope.unit_id)
+            return self.filter(Q(raised_by_unit=scope.unit_id) | on_project)
         return self.none()
 
 

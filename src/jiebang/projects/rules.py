@@ -23,6 +23,8 @@ def is_authenticated(user):
 
 rules.add_perm("projects.view_project_list", is_authenticated)
 rules.add_perm("projects.manage_projects", is_city_admin)
+# The nine reform dimensions (改革维度) are the city admin's list (SPEC F2.1).
+rules.add_perm("projects.manage_dimensions", is_city_admin)
 
 
 @rules.predicate
@@ -87,13 +89,21 @@ def is_on_panel(user, competition):
     return competition is not None and competition.panel.filter(pk=user.pk).exists()
 
 
+@rules.predicate
+def is_concluded(user, competition):
+    """The competition is closed: the winner is known and the ranking final."""
+    return competition is not None and competition.status == competition.Status.CLOSED
+
+
 rules.add_perm(
     "projects.view_competitions",
     is_city_staff | is_county_bureau | (is_unit & has_institution) | is_panel | is_expert,
 )
 rules.add_perm("projects.manage_competitions", is_city_admin)
 rules.add_perm("projects.score_competition", (is_panel | is_expert) & is_on_panel)
-rules.add_perm("projects.view_competition_results", is_city_staff | is_on_panel)
+# Blind review: while sheets come in, a member sees only their own; the ranking and everyone's
+# comments are for city staff, and for the panel once the competition is closed.
+rules.add_perm("projects.view_competition_results", is_city_staff | (is_on_panel & is_concluded))
 
 
 # 派单: the city admin runs the engine, edits and confirms; a unit sees what it was given.

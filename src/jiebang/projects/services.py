@@ -101,14 +101,69 @@ def upgrade_reserve_proposal(proposal: Proposal, *, acting_user, note="") -> Pro
 
 
 def ensure_dimensions() -> list[Dimension]:
-    """The nine reform dimensions (改革维度), created if missing; admin changes are kept."""
+    """The nine reform dimensions (改革维度), created if missing; admin changes are kept.
+    For the demo loader and tests: a new installation gets them from a migration, and no
+    page writes them (migrations/0008_seed_dimensions.py)."""
     return [
         Dimension.objects.get_or_create(name=name, defaults={"order": i})[0]
         for i, name in enumerate(DIMENSIONS, start=1)
     ]
 
 
-def _check_fields(fields: dict) -> None:
+def _dimension_name(name: str, *, besides: Dimension | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("A reform dimension needs a name."))
+    others = Dimension.objects.filter(name=name)
+    if besides is not None:
+        others = others.exclude(pk=besides.pk)
+    if others.exists():
+        raise DomainError(_("A reform dimension with this name exists already."))
+    return name
+
+
+@transaction.atomic
+def create_dimension(*, acting_user, name: str, order: int | None = None) -> Dimension:
+    """The city admin adds a reform dimension, last in the list unless `order` is given.
+    PermissionDenied for anyone else; DomainError without a name or for a name in use."""
+    require_perm(acting_user, "projects.manage_dimensions")
+    name = _dimension_name(name)
+    if order is None:
+        last = Dimension.objects.order_by("-order").values_list("order", flat=True).first()
+        order = (last or 0) + 1
+    dimension = Dimension(name=name, order=order)
+    dimension._history_user = acting_user
+    dimension.save()
+    return dimension
+
+
+@transaction.atomic
+def update_dimension(
+    dimension: Dimension, *, acting_user, name: str, order: int, is_active: bool
+) -> Dimension:
+    """The city admin renames, reorders or switches a dimension off (or on again). A
+    switched-off dimension is not offered for new projects; projects keep the one they have."""
+    require_perm(acting_user, "projects.manage_dimensions", dimension)
+    dimension = Dimension.objects.select_for_update().get(pk=dimension.pk)
+    fields = {
+        "name": _dimension_name(name, besides=dimension),
+        "order": order,
+        "is_active": is_active,
+    }
+    changed = [field for field, value in fields.items() if getattr(dimension, field) != value]
+    if changed:
+        for field in changed:
+            setattr(dimension, field, fields[field])
+        dimension._history_user = acting_user
+        dimension.save(update_fields=changed)
+    return dimension
+
+
+def _is_active(dimension: Dimension) -> bool:
+    return Dimension.objects.filter(pk=dimension.pk, is_active=True).exists()
+
+
+def _check_fields(fields: dict, project: Project | None = None) -> None:
     unknown = set(fields) - PROJECT_FIELDS - {"coverage_regions"}
     if unknown:
         raise ValueError(f"unknown project fields: {sorted(unknown)}")
@@ -116,6 +171,13 @@ def _check_fields(fields: dict) -> None:
     check_date_range(start, end)
     if start and end and end < start:
         raise DomainError(_("The end date must not be before the start date."))
+    dimension = fields.get("dimension")
+    kept = project is not None and dimension is not None and dimension.pk == project.dimension_id
+    if dimension is not None and not kept and not _is_active(dimension):
+        raise DomainError(
+            _("The reform dimension “%(name)s” is switched off; choose another.")
+            % {"name": dimension.name}
+        )
 
 
 def _require_draft(project: Project) -> None:
@@ -143,7 +205,7 @@ def update_project(project: Project, *, acting_user, **fields) -> Project:
     require_perm(acting_user, "projects.manage_projects", project)
     project = Project.objects.select_for_update().get(pk=project.pk)
     _require_draft(project)
-    _check_fields(fields)
+    _check_fields(fields, project)
     regions = fields.pop("coverage_regions", None)
     for name, value in fields.items():
         setattr(project, name, value)
@@ -246,7 +308,9 @@ def publication_problems(project: Project) -> list[str]:
 
 @transaction.atomic
 def publish_list(project_list: ProjectList, *, acting_user) -> ProjectList:
-    """发榜: the city admin publishes a list; its draft projects become published.
+    """发榜: the city admin publishes a list; its draft projects become published, and each
+    directed (委托) project moves on to assigned with the unit the list names, a recorded step
+    that says so (it is never claimed nor dispatched; its letter can be generated next).
 
     DomainError if the list is already published, has no draft project, or one of them lacks
     an implementing unit (unless open for application), an indicator or a timeline.
@@ -267,6 +331,13 @@ def publish_list(project_list: ProjectList, *, acting_user) -> ProjectList:
             )
     for project in drafts:
         project.move_to(Project.Status.PUBLISHED, by=acting_user)
+        if project.channel == Project.Channel.DIRECTED:
+            reason = _("Directed commission to %(unit)s, named in the published list.")
+            project.move_to(
+                Project.Status.ASSIGNED,
+                by=acting_user,
+                reason=reason % {"unit": project.implementing_unit},
+            )
     project_list.status = ProjectList.Status.PUBLISHED
     project_list.published_at = timezone.now()
     project_list._history_user = acting_user
@@ -285,12 +356,28 @@ def withdraw_project(project: Project, *, acting_user, reason: str) -> StatusCha
 # 点单: a unit claims a published open project; its county endorses; the city admin decides.
 
 
+def application_deadline(project: Project):
+    """The application deadline of the project's list (its guide's), or None."""
+    if project.project_list_id is None:
+        return None
+    return ProjectList.objects.values_list("guide_deadline", flat=True).get(
+        pk=project.project_list_id
+    )
+
+
+def applications_closed(project: Project) -> bool:
+    """The deadline has passed: it is over at the end of its day in Asia/Shanghai."""
+    deadline = application_deadline(project)
+    return deadline is not None and deadline < timezone.localdate()
+
+
 @transaction.atomic
 def claim_project(project: Project, *, acting_user, plan: str, attachment=None) -> Claim:
     """点单: the acting unit user claims a published open (申报) project for its institution.
 
     PermissionDenied unless a unit user; DomainError if the project is not published, is a
-    directed (委托) project, excludes the unit's type, or the unit already has an open claim.
+    directed (委托) project, its list's application deadline has passed, it excludes the
+    unit's type, or the unit already has an open claim.
     """
     require_perm(acting_user, "projects.claim_project", project)
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -299,6 +386,11 @@ def claim_project(project: Project, *, acting_user, plan: str, attachment=None) 
         raise DomainError(_("Only a published project can be claimed."))
     if project.channel != Project.Channel.OPEN:
         raise DomainError(_("A directed project cannot be claimed; it is commissioned."))
+    if applications_closed(project):
+        raise DomainError(
+            _("Applications closed on %(date)s.")
+            % {"date": application_deadline(project).isoformat()}
+        )
     if project.eligible_types and unit.kind not in project.eligible_types:
         raise DomainError(_("Your institution is not of a type eligible for this project."))
     if project.claims.open().filter(claimant_unit=unit).exists():

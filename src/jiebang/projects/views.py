@@ -5,7 +5,7 @@ import os
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from jiebang.core.actions import act
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
-from jiebang.core.permissions import require_perm
+from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
 
 from . import services
@@ -28,6 +28,8 @@ from .forms import (
     ClaimForm,
     CloseCaseForm,
     DecisionForm,
+    DimensionEditForm,
+    DimensionForm,
     EndorseForm,
     GuideForm,
     IndicatorFormSet,
@@ -53,7 +55,7 @@ def project_list(request):
     context = {
         "form": form,
         "page": Paginator(projects, 50).get_page(request.GET.get("page")),
-        "can_manage": request.user.has_perm("projects.manage_projects"),
+        "can_manage": can(request.user, "projects.manage_projects"),
     }
     return render(request, "projects/project_list.html", context)
 
@@ -61,13 +63,18 @@ def project_list(request):
 def project_detail(request, pk, claim_form=None):
     project = get_visible_or_404(Project, request.user, pk=pk)
     own_open_claim = project.claims.open().filter(claimant_unit=user_scope(request.user).unit_id)
+    is_open = project.channel == Project.Channel.OPEN
+    open_call = is_open and project.status == Project.Status.PUBLISHED
+    closed = open_call and services.applications_closed(project)
     can_claim = (
-        project.status == Project.Status.PUBLISHED
-        and project.channel == Project.Channel.OPEN
-        and request.user.has_perm("projects.claim_project", project)
+        open_call
+        and not closed
+        and can(request.user, "projects.claim_project", project)
         and not own_open_claim.exists()
     )
     context = {
+        "application_deadline": services.application_deadline(project) if open_call else None,
+        "applications_closed": closed,
         "claims": _claim_rows(project.claims.visible_to(request.user)),
         "claim_form": claim_form or (ClaimForm() if can_claim else None),
         **_claim_forms(),
@@ -76,7 +83,7 @@ def project_detail(request, pk, claim_form=None):
         "milestones": project.milestones.all(),
         "status_changes": project.status_changes.select_related("changed_by"),
         "coverage_regions": project.coverage_regions.all(),
-        "can_manage": request.user.has_perm("projects.manage_projects", project),
+        "can_manage": can(request.user, "projects.manage_projects", project),
         "competitions": project.competitions.visible_to(request.user),
         "can_open_competition": _can_open_competition(request.user, project),
         "withdraw_form": WithdrawForm(),
@@ -91,7 +98,7 @@ def _can_open_competition(user, project) -> bool:
     return (
         project.status == Project.Status.PUBLISHED
         and project.channel == Project.Channel.OPEN
-        and user.has_perm("projects.manage_competitions", project)
+        and can(user, "projects.manage_competitions", project)
         and project.claims.open().count() >= 2
         and not project.competitions.filter(status__in=Competition.ACTIVE_STATUSES).exists()
     )
@@ -117,8 +124,6 @@ def _save_project(request, project, form, indicators, milestones):
 
 def _project_form(request, project=None):
     require_perm(request.user, "projects.manage_projects", project)
-    if not Dimension.objects.exists():
-        services.ensure_dimensions()
     data = request.POST if request.method == "POST" else None
     form = ProjectForm(data, instance=project)
     indicators = IndicatorFormSet(data, prefix="indicators")
@@ -171,9 +176,38 @@ def project_withdraw(request, pk):
     return act(request, project, withdraw, _("The project was withdrawn."))
 
 
+def dimension_list(request):
+    """改革维度: the city admin's list of reform dimensions; POST adds one (last)."""
+    require_perm(request.user, "projects.manage_dimensions")
+    if request.method == "POST":
+        add = lambda name: services.create_dimension(acting_user=request.user, name=name)  # noqa: E731
+        message = _("The reform dimension was added.")
+        return act(request, "projects:dimension-list", add, message, DimensionForm(request.POST))
+    # Each row is its own small form (DimensionEditForm's fields, posted to dimension_edit).
+    dimensions = Dimension.objects.annotate(project_count=Count("projects"))
+    context = {"dimensions": dimensions, "form": DimensionForm()}
+    return render(request, "projects/dimension_list.html", context)
+
+
+@require_POST
+def dimension_edit(request, pk):
+    """Rename, reorder or switch off (on) one reform dimension."""
+    require_perm(request.user, "projects.manage_dimensions")
+    dimension = get_object_or_404(Dimension, pk=pk)
+
+    def edit(name, order, is_active):
+        services.update_dimension(
+            dimension, acting_user=request.user, name=name, order=order, is_active=is_active
+        )
+
+    message = _("The reform dimension was saved.")
+    form = DimensionEditForm(request.POST)
+    return act(request, "projects:dimension-list", edit, message, form)
+
+
 def list_index(request):
     require_perm(request.user, "projects.view_project_list")
-    can_manage = request.user.has_perm("projects.manage_projects")
+    can_manage = can(request.user, "projects.manage_projects")
     if request.method == "POST":
         require_perm(request.user, "projects.manage_projects")
     # The form only for who may submit it (checked before it is built, on GET as on POST).
@@ -188,7 +222,7 @@ def list_index(request):
 
 def list_detail(request, pk):
     project_list = get_visible_or_404(ProjectList, request.user, pk=pk)
-    can_manage = request.user.has_perm("projects.manage_projects", project_list)
+    can_manage = can(request.user, "projects.manage_projects", project_list)
     if request.method == "POST":
         require_perm(request.user, "projects.manage_projects", project_list)
     form = AddProjectsForm(request.POST or None) if can_manage else None
@@ -214,7 +248,7 @@ def list_publish(request, pk):
 
 def list_guide(request, pk):
     project_list = get_visible_or_404(ProjectList, request.user, pk=pk)
-    can_manage = request.user.has_perm("projects.manage_projects", project_list)
+    can_manage = can(request.user, "projects.manage_projects", project_list)
     if request.method == "POST":
         require_perm(request.user, "projects.manage_projects", project_list)
     form = GuideForm(request.POST or None, instance=project_list) if can_manage else None
@@ -360,7 +394,7 @@ def case_list(request):
         "page": page,
         "cases": page.object_list,
         "filter_form": filter_form,
-        "can_raise": request.user.has_perm("projects.raise_case"),
+        "can_raise": can(request.user, "projects.raise_case"),
     }
     return render(request, "projects/case_list.html", context)
 

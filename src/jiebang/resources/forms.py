@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiebang.core.forms import BootstrapMixin, style_widgets
+from jiebang.core.permissions import can
 from jiebang.core.roles import Role
 from jiebang.core.scoping import user_scope
 from jiebang.orgs.models import Institution, Region, User
@@ -136,7 +137,7 @@ class AdviceForm(BootstrapMixin, forms.ModelForm):
             .exclude(status__in=[Project.Status.DRAFT, Project.Status.WITHDRAWN])
             .order_by("code")
         )
-        if user.has_perm("resources.manage_experts"):
+        if can(user, "resources.manage_experts"):
             self.fields["expert"].queryset = Expert.objects.select_related("institution")
         else:
             self.fields["expert"].queryset = Expert.objects.filter(user=user)

@@ -2,7 +2,6 @@
 advice its experts give to projects, and the training and outreach events (兴聊号直通车:
 training + free clinics) that bring them to the counties."""
 
-import rules
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jiebang.core.roles import Role
+from jiebang.core.permissions import can
 from jiebang.core.scoping import ScopedQuerySet, user_scope
 from jiebang.needs.importing import mask_phone
 from jiebang.orgs.models import Institution, Region
@@ -37,7 +36,7 @@ class ExpertQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The think tank serves the whole city: everyone who may open the directory sees
         every expert (contact data is masked in the pages); anyone else nobody."""
-        if rules.has_perm("resources.view_experts", user):
+        if can(user, "resources.view_experts"):
             return self
         return self.none()
 
@@ -164,20 +163,12 @@ class AdviceQuerySet(models.QuerySet):
     def visible_to(self, user):
         """City staff see all advice; a county bureau the advice on its county's projects;
         a unit the advice on the projects it implements; an expert the advice they gave."""
-        scope = user_scope(user)
-        if scope.is_city:
+        if user_scope(user).is_city:
             return self
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if scope.region_path:
-            return self.filter(
-                Q(project__implementing_unit__region__path__startswith=scope.region_path)
-                | Q(project__region__path__startswith=scope.region_path)
-            )
-        own = Q(expert__user=user)
-        if scope.unit_id and user.role == Role.UNIT:
-            return self.filter(own | Q(project__implementing_unit=scope.unit_id))
-        return self.filter(own)
+        projects = Project.objects.implemented_visible_to(user).values("pk")
+        return self.filter(Q(expert__user=user) | Q(project__in=projects))
 
 
 class Advice(models.Model):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
-from jiebang.core.permissions import require_perm
+from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
 from jiebang.projects.models import Project
 
@@ -37,7 +37,7 @@ def _expert_or_404(request, pk):
 
 
 def _contact_flag(request):
-    return {"can_see_contact": request.user.has_perm("resources.view_expert_contact")}
+    return {"can_see_contact": can(request.user, "resources.view_expert_contact")}
 
 
 def expert_list(request):
@@ -48,7 +48,7 @@ def expert_list(request):
         "form": form,
         "page": Paginator(experts, 50).get_page(request.GET.get("page")),
         "pick_form": ProjectPickForm(user=request.user),
-        "can_manage": request.user.has_perm("resources.manage_experts"),
+        "can_manage": can(request.user, "resources.manage_experts"),
         **_contact_flag(request),
     }
     if request.htmx:
@@ -66,8 +66,8 @@ def expert_detail(request, pk):
             "project"
         ),
         "events": expert.outreach_events.visible_to(request.user).select_related("region"),
-        "can_manage": request.user.has_perm("resources.manage_experts", expert),
-        "can_record": request.user.has_perm("resources.record_advice", expert),
+        "can_manage": can(request.user, "resources.manage_experts", expert),
+        "can_record": can(request.user, "resources.record_advice", expert),
         "history": object_history(expert),
         **_contact_flag(request),
     }
@@ -121,8 +121,8 @@ def project_experts(request, pk):
         "assigned": assigned,
         "assigned_ids": {a.expert_id for a in assigned},
         "advice": project.advice.visible_to(request.user).select_related("expert", "recorded_by"),
-        "can_assign": request.user.has_perm("resources.assign_expert", project),
-        "can_record": request.user.has_perm("resources.record_advice"),
+        "can_assign": can(request.user, "resources.assign_expert", project),
+        "can_record": can(request.user, "resources.record_advice"),
         **_contact_flag(request),
     }
     return render(request, "resources/project_experts.html", context)
@@ -200,7 +200,7 @@ def event_list(request):
             .annotate(village_doctor_total=Coalesce(Sum("attendance__village_doctors"), 0)),
             50,
         ).get_page(request.GET.get("page")),
-        "can_record": request.user.has_perm("resources.record_event"),
+        "can_record": can(request.user, "resources.record_event"),
     }
     if request.htmx:
         return render(request, "resources/_event_table.html", context)
@@ -214,7 +214,7 @@ def event_detail(request, pk):
         "event": event,
         "attendance": event.attendance.select_related("institution"),
         "totals": services.event_totals(OutreachEvent.objects.filter(pk=event.pk)),
-        "can_edit": request.user.has_perm("resources.record_event", event),
+        "can_edit": can(request.user, "resources.record_event", event),
         "history": object_history(event),
     }
     return render(request, "resources/event_detail.html", context)

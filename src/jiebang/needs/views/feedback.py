@@ -9,13 +9,14 @@ from django.views.decorators.http import require_POST
 
 from jiebang.core import exports
 from jiebang.core.errors import DomainError
-from jiebang.core.permissions import require_perm
+from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
 
 from .. import services
 from ..forms import CorrectCategoryForm, FeedbackFilterForm, OnlineFeedbackForm, SurveyForm
 from ..importing import mask_phone
-from ..models import Cluster, FeedbackItem
+from ..models import FeedbackItem
+from ..queries import clusters_seen_by, seen_clusters
 
 
 def _visible(request):
@@ -26,7 +27,7 @@ def _visible(request):
 
 
 def _contact(request, item):
-    if request.user.has_perm("needs.view_caller_contact"):
+    if can(request.user, "needs.view_caller_contact"):
         return item.caller_name, item.caller_phone
     return services.mask_name(item.caller_name), mask_phone(item.caller_phone)
 
@@ -58,7 +59,9 @@ def feedback_detail(request, pk):
     item = get_visible_or_404(FeedbackItem, request.user, pk=pk)
     item.contact_name, item.contact_phone = _contact(request, item)
     form = CorrectCategoryForm(initial={"category": item.category_id})
-    return render(request, "needs/feedback_detail.html", {"item": item, "form": form})
+    similar = _visible(request).filter(cluster=item.cluster).count() if item.cluster_id else 0
+    context = {"item": item, "form": form, "similar": similar}
+    return render(request, "needs/feedback_detail.html", context)
 
 
 @require_POST
@@ -80,9 +83,7 @@ def feedback_export(request):
     that may see it."""
     form = FeedbackFilterForm(request.GET or None, user=request.user)
     items = form.filter(_visible(request))[:100_000]
-    unmasked = request.GET.get("unmasked") == "1" and request.user.has_perm(
-        "needs.view_caller_contact"
-    )
+    unmasked = request.GET.get("unmasked") == "1" and can(request.user, "needs.view_caller_contact")
     header = ["编号", "渠道", "受理时间", "区县", "机构", "类别", "置信度", "内容"]
     header += ["来电人", "联系电话"]
 
@@ -151,12 +152,9 @@ def online_form(request):
 
 
 def cluster_list(request):
-    visible = _visible(request)
-    clusters = (
-        Cluster.objects.filter(items__in=visible.values("pk"), size__gt=1)
-        .select_related("category")
-        .distinct()
-        .order_by("-size", "-last_seen")
+    """高频投诉: repeated complaints, counted and shown over the user's own items only."""
+    require_perm(request.user, "needs.view_feedback")
+    page = Paginator(clusters_seen_by(request.user), 30).get_page(request.GET.get("page"))
+    return render(
+        request, "needs/cluster_list.html", {"page": page, "clusters": seen_clusters(page)}
     )
-    page = Paginator(clusters, 30).get_page(request.GET.get("page"))
-    return render(request, "needs/cluster_list.html", {"page": page})

@@ -1,7 +1,6 @@
 """Proposals (F1.5): drafting, screening, ranking and the decision; the reserve pool (F1.6);
 and the stage-1 settings (categories, scoring weights)."""
 
-import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from jiebang.core.errors import DomainError
 from jiebang.core.history import object_history
 from jiebang.core.params import parse_id, parse_ids
-from jiebang.core.permissions import require_perm
+from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
 from jiebang.projects import services as project_services
 
@@ -33,6 +32,7 @@ from ..forms_proposals import (
     WeightsForm,
 )
 from ..models import Category, Proposal, ScoringWeights
+from ..queries import clusters_of_proposal
 
 Status = Proposal.Status
 
@@ -40,7 +40,7 @@ Status = Proposal.Status
 def _require_assigned(user, perm, proposal):
     """Score and verdict rules are tested as written: `user.has_perm` lets a superuser (the
     demo city admin is one) through everything, but only the assigned may score or test."""
-    if not rules.has_perm(perm, user, proposal):
+    if not can(user, perm, proposal):
         raise PermissionDenied(perm)
 
 
@@ -74,8 +74,8 @@ def _detail_context(request, proposal, **forms):
     each judges independently; staff see all of them."""
     user = request.user
     in_screening = proposal.status == Status.SCREENING
-    can_manage = user.has_perm("needs.manage_proposals", proposal)
-    sees_all = user.has_perm("needs.draft_proposal")
+    can_manage = can(user, "needs.manage_proposals", proposal)
+    sees_all = can(user, "needs.draft_proposal")
     scores = list(proposal.scores.select_related("expert").order_by("scored_at"))
     verdicts = list(proposal.verdicts.select_related("member__institution"))
     if not sees_all:
@@ -84,10 +84,10 @@ def _detail_context(request, proposal, **forms):
     weights = ScoringWeights.current()
     for score in scores:
         score.weighted = _weighted(weights, score.feasibility, score.urgency, score.benefit)
-    if in_screening and rules.has_perm("needs.score_proposal", user, proposal):
+    if in_screening and can(user, "needs.score_proposal", proposal):
         own = next((s for s in scores if s.expert_id == user.pk), None)
         forms.setdefault("score_form", ScoreForm(initial=own and model_to_dict(own)))
-    if in_screening and rules.has_perm("needs.record_verdict", user, proposal):
+    if in_screening and can(user, "needs.record_verdict", proposal):
         own = next((v for v in verdicts if v.member_id == user.pk), None)
         forms.setdefault("verdict_form", VerdictForm(initial=own and model_to_dict(own)))
     if in_screening and can_manage:
@@ -96,7 +96,7 @@ def _detail_context(request, proposal, **forms):
         forms.setdefault("review_form", ReviewForm())
     return {
         "proposal": proposal,
-        "clusters": proposal.clusters.select_related("category"),
+        "clusters": clusters_of_proposal(proposal, request.user),
         "scores": scores,
         "verdicts": verdicts,
         "summary": _summary(scores, weights) if sees_all else None,
@@ -143,7 +143,7 @@ def proposal_list(request):
         .annotate(items=Sum("clusters__size"))
         .order_by("-created_at", "-pk")
     )
-    can_manage = request.user.has_perm("needs.manage_proposals")
+    can_manage = can(request.user, "needs.manage_proposals")
     context = {
         "form": form,
         "page": Paginator(proposals, 50).get_page(request.GET.get("page")),
@@ -287,7 +287,7 @@ def reserve_pool(request):
         "groups": [(label, rows) for label, rows in groups if rows],
         "due": list(services.due_reviews(visible)),
         "upgraded_count": visible.filter(status=Status.UPGRADED).count(),
-        "can_manage": request.user.has_perm("needs.manage_proposals"),
+        "can_manage": can(request.user, "needs.manage_proposals"),
         "default_review_date": services.default_review_date(),
     }
     return render(request, "needs/reserve_pool.html", context)

@@ -9,6 +9,13 @@ from rich.console import Console
 
 from jiebang.orgs.demo import DEMO_PASSWORD, DEMO_USERS
 
+# The worker command of each tasks backend (settings.JIEBANG_TASKS).
+WORKER = {
+    "db": ["db_worker"],
+    "rq": ["rqworker", "--job-class", "django_tasks_rq.Job", "default"],
+    "immediate": ["expire-imports"],  # jobs run in the request; nothing to wait for
+}
+
 
 class Command(BaseCommand):
     help = (
@@ -35,7 +42,9 @@ class Command(BaseCommand):
             console.print(f"  {username:<16} {role.label} · {full_name}")
         if not no_serve:
             # The background jobs (big imports) run in a worker process beside the server.
-            worker = subprocess.Popen([sys.executable, "-m", "jiebang", "db_worker"])
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "jiebang", *WORKER[settings.JIEBANG_TASKS]]
+            )
             console.print(f"Background worker started (pid {worker.pid}).")
             console.print(f"Serving http://127.0.0.1:{port}/  (Ctrl-C to stop)")
             try:

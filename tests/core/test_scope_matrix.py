@@ -1,0 +1,385 @@
+"""One scope, asked everywhere (issue 10): every URL of the URL conf that takes an object id is
+opened, on the first-round demo, by each persona on an object in its scope (never a 404: a page
+that lists a thing must also open it) and on an object outside it (403 or 404, also for POST:
+nothing is done), and by a stranger (the log-in page).
+
+The URLs come from the URL conf: a new URL with an id fails `test_every_id_url_is_in_the_matrix`
+until it is added to MATRIX with the scope that says who may see its object."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from jiebang.accountability import models as acc
+from jiebang.assessment.models import PointRule, Recognition
+from jiebang.ledger import models as ledger
+from jiebang.needs.models import FeedbackItem, ImportBatch, Proposal
+from jiebang.orgs.models import Institution, User
+from jiebang.projects import models as proj
+from jiebang.resources.models import Expert, OutreachEvent, ProjectExpert
+
+PERSONAS = [
+    "city_admin",
+    "taskforce",
+    "county_guanxian",
+    "county_shenxian",
+    "unit_donge",
+    "unit_guanxian_head",
+    "expert_demo",
+    "panel_demo",
+]
+
+
+def implemented(user):
+    return proj.Project.objects.implemented_visible_to(user)
+
+
+def carried(path):
+    """Rows a project carries: in scope exactly when their project is (stage 4–6 scope)."""
+
+    def scope(model, user):
+        return model.objects.filter(**{f"{path}__in": implemented(user).values("pk")})
+
+    return scope
+
+
+def own(model, user):
+    return model.objects.visible_to(user)
+
+
+def everything(model, user):
+    return model.objects.all()
+
+
+def uploaded_by_self(model, user):
+    if model is ImportBatch and user.role == "city_admin":
+        return model.objects.all()  # the city admin audits every import
+    return model.objects.filter(created_by=user)
+
+
+@dataclass
+class Case:
+    model: Any
+    scope: Any = own
+    kwargs: Any = None  # obj → URL kwargs; default {"pk": obj.pk}
+    objects: Any = None  # → queryset of candidate objects; default model.objects.all()
+
+    def candidates(self):
+        return self.objects() if self.objects else self.model._default_manager.all()
+
+    def url_kwargs(self, obj):
+        return self.kwargs(obj) if self.kwargs else {"pk": obj.pk}
+
+
+def ledger_projects():
+    from jiebang.ledger.views import LEDGER_PROJECT_STATUSES
+
+    return proj.Project.objects.filter(status__in=LEDGER_PROJECT_STATUSES)
+
+
+def project_scope(model, user):
+    return proj.Project.objects.visible_to(user)
+
+
+def implemented_scope(model, user):
+    return implemented(user)
+
+
+P = Case(proj.Project, scope=project_scope)
+IMPLEMENTED = Case(proj.Project, scope=implemented_scope)
+LEDGER_PROJECT = Case(proj.Project, scope=implemented_scope, objects=ledger_projects)
+LETTER = Case(acc.ResponsibilityLetter, scope=carried("project"))
+SCANNED_LETTER = Case(
+    acc.ResponsibilityLetter,
+    scope=carried("project"),
+    objects=lambda: acc.ResponsibilityLetter.objects.exclude(signed_scan=""),
+)
+INTERVIEW = Case(acc.Interview, scope=carried("project"))
+TASK = Case(ledger.Task, scope=carried("project"))
+UPDATE = Case(ledger.ProgressUpdate, scope=carried("task__project"))
+MEASUREMENT = Case(ledger.IndicatorMeasurement, scope=carried("indicator__project"))
+CLAIM = Case(proj.Claim)
+CASE = Case(proj.GreenChannelCase)
+COMPETITION = Case(proj.Competition)
+
+MATRIX = {
+    "orgs:institution-detail": Case(Institution),
+    "orgs:institution-edit": Case(Institution),
+    "needs:feedback-detail": Case(FeedbackItem),
+    "needs:feedback-correct": Case(FeedbackItem),
+    "needs:import-detail": Case(ImportBatch, scope=uploaded_by_self),
+    "needs:import-map": Case(ImportBatch, scope=uploaded_by_self),
+    "needs:import-rejects": Case(ImportBatch, scope=uploaded_by_self),
+    "needs:import-retry": Case(ImportBatch, scope=uploaded_by_self),
+    "needs:proposal-detail": Case(Proposal),
+    "needs:proposal-screening": Case(Proposal),
+    "needs:proposal-score": Case(Proposal),
+    "needs:proposal-verdict": Case(Proposal),
+    "needs:proposal-decide": Case(Proposal),
+    "needs:proposal-review": Case(Proposal),
+    "projects:project-detail": P,
+    "projects:project-edit": P,
+    "projects:project-withdraw": P,
+    "projects:project-claim": P,
+    "projects:indicator-remove": Case(
+        proj.Indicator,
+        scope=lambda m, u: m.objects.filter(project__in=proj.Project.objects.visible_to(u)),
+        kwargs=lambda i: {"pk": i.project_id, "indicator_pk": i.pk},
+    ),
+    "projects:milestone-remove": Case(
+        proj.Milestone,
+        scope=lambda m, u: m.objects.filter(project__in=proj.Project.objects.visible_to(u)),
+        kwargs=lambda i: {"pk": i.project_id, "milestone_pk": i.pk},
+    ),
+    "projects:claim-attachment": Case(
+        proj.Claim, objects=lambda: proj.Claim.objects.exclude(attachment="")
+    ),
+    "projects:claim-endorse": CLAIM,
+    "projects:claim-approve": CLAIM,
+    "projects:claim-reject": CLAIM,
+    "projects:claim-withdraw": CLAIM,
+    "projects:case-detail": CASE,
+    "projects:case-take": CASE,
+    "projects:case-resolve": CASE,
+    "projects:case-close": CASE,
+    "projects:competition-create": P,
+    "projects:competition-detail": COMPETITION,
+    "projects:competition-edit": COMPETITION,
+    "projects:competition-criteria": COMPETITION,
+    "projects:competition-start": COMPETITION,
+    "projects:competition-close": COMPETITION,
+    "projects:competition-cancel": COMPETITION,
+    "projects:competition-score": COMPETITION,
+    "projects:competition-results": COMPETITION,
+    "projects:competition-score-pitch": Case(
+        proj.Claim,
+        scope=lambda m, u: m.objects.filter(
+            competitions__in=proj.Competition.objects.visible_to(u)
+        ),
+        objects=lambda: proj.Claim.objects.filter(competitions__isnull=False).distinct(),
+        kwargs=lambda c: {"pk": c.competitions.first().pk, "claim_pk": c.pk},
+    ),
+    "projects:assign-run": Case(proj.AssignmentRun, scope=everything),
+    "projects:assign-confirm": Case(proj.AssignmentRun, scope=everything),
+    "projects:assign-pair": Case(
+        proj.AssignmentPair,
+        scope=everything,
+        kwargs=lambda p: {"pk": p.run_id, "project_pk": p.project_id},
+    ),
+    "projects:assign-unit-edit": Case(Institution),
+    "projects:dimension-edit": Case(proj.Dimension, scope=everything),
+    "projects:list-detail": Case(proj.ProjectList),
+    "projects:list-publish": Case(proj.ProjectList),
+    "projects:list-guide": Case(proj.ProjectList),
+    "resources:expert-detail": Case(Expert),
+    "resources:expert-edit": Case(Expert),
+    # Experts are suggested for any project a user sees, published ones included.
+    "resources:project-experts": P,
+    "resources:project-expert-assign": P,
+    "resources:project-expert-unassign": Case(
+        ProjectExpert,
+        scope=lambda m, u: m.objects.filter(project__in=proj.Project.objects.visible_to(u)),
+        kwargs=lambda a: {"pk": a.project_id, "assignment_pk": a.pk},
+    ),
+    "resources:event-detail": Case(OutreachEvent),
+    "resources:event-edit": Case(OutreachEvent),
+    "assessment:unit-breakdown": Case(Institution),
+    "assessment:rule-edit": Case(PointRule, scope=everything),
+    "assessment:recognition-remove": Case(Recognition),
+    "ledger:import-detail": Case(ledger.TaskImport, scope=uploaded_by_self),
+    "ledger:import-rejects": Case(ledger.TaskImport, scope=uploaded_by_self),
+    "ledger:import-retry": Case(ledger.TaskImport, scope=uploaded_by_self),
+    "ledger:export-detail": Case(ledger.TaskExport, scope=uploaded_by_self),
+    "ledger:export-download": Case(ledger.TaskExport, scope=uploaded_by_self),
+    "ledger:task-deadline-request": TASK,
+    "ledger:deadline-request-approve": Case(
+        ledger.DeadlineChangeRequest, scope=carried("task__project")
+    ),
+    "ledger:deadline-request-refuse": Case(
+        ledger.DeadlineChangeRequest, scope=carried("task__project")
+    ),
+    "ledger:project-ledger": LEDGER_PROJECT,
+    "ledger:project-chart": LEDGER_PROJECT,
+    "ledger:task-create": LEDGER_PROJECT,
+    "ledger:measurement-create": LEDGER_PROJECT,
+    "ledger:project-complete": LEDGER_PROJECT,
+    "ledger:task-detail": TASK,
+    "ledger:task-edit": TASK,
+    "ledger:task-report": TASK,
+    "ledger:task-accept": TASK,
+    "ledger:update-confirm": UPDATE,
+    "ledger:update-return": UPDATE,
+    "ledger:measurement-confirm": MEASUREMENT,
+    "ledger:measurement-return": MEASUREMENT,
+    "ledger:evidence": Case(ledger.Evidence),
+    "accountability:project-detail": IMPLEMENTED,
+    "accountability:letter-generate": IMPLEMENTED,
+    "accountability:interview-create": IMPLEMENTED,
+    "accountability:case-raise": IMPLEMENTED,
+    "accountability:letter-detail": LETTER,
+    "accountability:letter-pdf": LETTER,
+    "accountability:letter-confirm": LETTER,
+    "accountability:letter-scan": SCANNED_LETTER,
+    "accountability:letter-attach-scan": LETTER,
+    "accountability:letter-on-site": LETTER,
+    "accountability:member-add": Case(acc.TaskForce, scope=carried("project")),
+    "accountability:member-remove": Case(acc.TaskForceMember, scope=carried("task_force__project")),
+    "accountability:meeting-create": Case(acc.TaskForce, scope=carried("project")),
+    "accountability:interview-detail": INTERVIEW,
+    "accountability:rectification-submit": INTERVIEW,
+    "accountability:rectification-return": INTERVIEW,
+    "accountability:rectification-accept": INTERVIEW,
+    "accountability:rectification-file": Case(
+        acc.Interview,
+        scope=carried("project"),
+        objects=lambda: acc.Interview.objects.exclude(rectification__evidence=""),
+        kwargs=lambda i: {"pk": i.pk, "kind": "evidence"},
+    ),
+}
+# Pages whose id is not an object of a scope: the six stages of the menu.
+NOT_OBJECTS = {"core:stage"}
+
+
+def id_urls():
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern).startswith(("admin/", "api/")):
+                    continue
+                inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                yield from walk(p.url_patterns, inner)
+            elif isinstance(p, URLPattern) and "<" in str(p.pattern):
+                yield f"{namespace}{p.name}"
+
+    return sorted(set(walk(get_resolver().url_patterns)) - NOT_OBJECTS)
+
+
+def test_every_id_url_is_in_the_matrix():
+    assert sorted(set(id_urls()) - set(MATRIX)) == []
+    assert sorted(set(MATRIX) - set(id_urls())) == []
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The first round of the demo city, loaded once for the module and rolled back after."""
+    from django.conf import settings
+    from django.test import override_settings
+    from django.utils.module_loading import import_string
+
+    media = tmp_path_factory.mktemp("media")
+    media_settings = override_settings(MEDIA_ROOT=media)
+    media_settings.enable()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            for dotted in settings.JIEBANG_DEMO_LOADERS[1:]:  # the org tree is loaded already
+                loader = import_string(dotted)
+                if dotted == "jiebang.needs.demo.load":
+                    loader(n=400)
+                else:
+                    loader()
+            guanxian = Institution.objects.get(name="冠县人民医院")
+            User.objects.create_user(
+                "unit_guanxian_head", role="unit", institution=guanxian, is_unit_head=True
+            )
+            _uploads(media)
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+    media_settings.disable()
+
+
+def _uploads(media):
+    """Imports and exports of several users, so both sides of "their own" exist, with their
+    files on disk."""
+    (media / "imports").mkdir(parents=True, exist_ok=True)
+    (media / "imports" / "x.csv").write_text("工单编号,受理时间,诉求内容\n", encoding="utf-8")
+    for name in ("city_admin", "county_guanxian", "unit_donge"):
+        user = User.objects.get(username=name)
+        ImportBatch.objects.create(
+            file_name="热线.csv", channel="hotline", created_by=user, stored_file="imports/x.csv"
+        )
+        ledger.TaskImport.objects.create(
+            file="ledger-imports/x.xlsx", file_name="任务.xlsx", created_by=user
+        )
+        ledger.TaskExport.objects.create(created_by=user)
+
+
+def _first(queryset):
+    return queryset.order_by("pk").first()
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_scope_of_every_id_url(world, client, db, name):
+    case = MATRIX[name]
+    failures = []
+    anonymous_done = False
+    for username in PERSONAS:
+        user = User.objects.get(username=username)
+        scope = case.scope(case.model, user)
+        inside = _first(case.candidates().filter(pk__in=scope.values("pk")))
+        outside = _first(case.candidates().exclude(pk__in=scope.values("pk")))
+        if not anonymous_done and (inside or outside):
+            url = reverse(name, kwargs=case.url_kwargs(inside or outside))
+            client.logout()
+            for method in (client.get, client.post):
+                response = method(url)
+                if response.status_code != 302 or "/accounts/login/" not in response["Location"]:
+                    failures.append(f"stranger {method.__name__} {url}: {response.status_code}")
+            anonymous_done = True
+        client.force_login(user)
+        if inside is not None:
+            url = reverse(name, kwargs=case.url_kwargs(inside))
+            status = client.get(url).status_code
+            if status == 404 or status >= 500:
+                failures.append(f"{username} GET {url} in scope: {status}")
+        if outside is not None:
+            url = reverse(name, kwargs=case.url_kwargs(outside))
+            for method in (client.get, client.post):
+                status = method(url).status_code
+                if status not in (403, 404, 405):
+                    failures.append(f"{username} {method.__name__} {url} out of scope: {status}")
+    assert failures == []
+
+
+def test_county_sees_every_task_its_ledger_pages_list(world, client, db):
+    """Reproduced: a project implemented elsewhere but covering 冠县 opened for 冠县's bureau,
+    its task links answered 404 (182 of 242 tasks)."""
+    bureau = User.objects.get(username="county_guanxian")
+    client.force_login(bureau)
+    projects = ledger_projects().filter(pk__in=implemented(bureau).values("pk"))
+    listed = ledger.Task.objects.filter(project__in=projects)
+    assert listed.count() > 0
+    assert set(ledger.Task.objects.visible_to(bureau).values_list("pk", flat=True)) == set(
+        listed.values_list("pk", flat=True)
+    )
+    for task in listed.order_by("?")[:20]:
+        assert client.get(reverse("ledger:task-detail", args=[task.pk])).status_code == 200
+
+
+def test_county_sees_only_its_own_items_in_frequent_complaints(world, client, db):
+    from jiebang.needs.queries import clusters_seen_by, seen_clusters
+
+    bureau = User.objects.get(username="county_guanxian")
+    mine = FeedbackItem.objects.visible_to(bureau)
+    rows = seen_clusters(clusters_seen_by(bureau))
+    assert rows
+    for row in rows:
+        items = mine.filter(cluster=row.cluster)
+        assert row.size == items.count() > 1
+        assert row.text in set(items.values_list("text", flat=True))
+    client.force_login(bureau)
+    page = client.get(reverse("needs:cluster-list")).content.decode()
+    others = FeedbackItem.objects.exclude(pk__in=mine.values("pk")).exclude(cluster=None)
+    for text in others.values_list("text", flat=True)[:200]:
+        if not mine.filter(text=text).exists():
+            assert text[:60] not in page
