@@ -11,9 +11,6 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from jiebang.core.navigation import Entry, add_entries
 
-        from .points import register_ledger_sources
-
-        register_ledger_sources()
         add_entries(
             "publish",
             [

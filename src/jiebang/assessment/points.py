@@ -51,13 +51,13 @@ def is_available(kind: str) -> bool:
     return kind in SOURCES
 
 
-def _day(value) -> datetime.date | None:
+def day_of(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return value
 
 
-def _live(queryset, project="project"):
+def live(queryset, project="project"):
     """Records of projects that have a unit and were not withdrawn since."""
     return queryset.filter(**{f"{project}__implementing_unit__isnull": False}).exclude(
         **{f"{project}__status": Project.Status.WITHDRAWN}
@@ -67,7 +67,7 @@ def _live(queryset, project="project"):
 def claims_approved(year: int) -> Iterable[SourceRow]:
     """点单: claims the city approved in the year, to the claimant unit."""
     rows = (
-        _live(Claim.objects.filter(status=Claim.Status.APPROVED, decided_at__year=year))
+        live(Claim.objects.filter(status=Claim.Status.APPROVED, decided_at__year=year))
         .values("claimant_unit_id", "project_id")
         .annotate(n=Count("pk"), last=Max("decided_at"))
     )
@@ -77,12 +77,12 @@ def claims_approved(year: int) -> Iterable[SourceRow]:
             row["project_id"],
             row["n"],
             _("Claim approved by the city"),
-            _day(row["last"]),
+            day_of(row["last"]),
         )
 
 
 def _changes_to(status, year):
-    return _live(StatusChange.objects.filter(to_status=status, changed_at__year=year))
+    return live(StatusChange.objects.filter(to_status=status, changed_at__year=year))
 
 
 def projects_assigned(year: int) -> Iterable[SourceRow]:
@@ -98,7 +98,7 @@ def projects_assigned(year: int) -> Iterable[SourceRow]:
             row["project_id"],
             row["n"],
             _("Project assigned to the unit (派单)"),
-            _day(row["last"]),
+            day_of(row["last"]),
         )
 
 
@@ -124,14 +124,14 @@ def completed_on_time(year: int) -> Iterable[SourceRow]:
             row["project_id"],
             row["n"],
             _("Completed by the end date %(due)s") % {"due": row["project__end_date"]},
-            _day(row["last"]),
+            day_of(row["last"]),
         )
 
 
 def completed_late(year: int) -> Iterable[SourceRow]:
     """Projects completed in the year after their end date."""
     for row in _completions(year, on_time=False):
-        day = _day(row["last"])
+        day = day_of(row["last"])
         late = (day - row["project__end_date"]).days
         yield SourceRow(
             row["project__implementing_unit_id"],
@@ -160,7 +160,7 @@ def _recognitions(kind: str) -> Source:
                 row["project_id"],
                 1,
                 evidence,
-                _day(row["recorded_at"]),
+                day_of(row["recorded_at"]),
             )
 
     source.__doc__ = f"Recognitions of kind {kind} recorded for the year."
@@ -173,51 +173,6 @@ register_source(Kind.COMPLETED_ON_TIME, completed_on_time)
 register_source(Kind.COMPLETED_LATE, completed_late)
 for _kind in Recognition.Kind.values:
     register_source(_kind, _recognitions(_kind))
-
-
-# Overdue tasks come from the ledger app (stage 4), counted only once it provides
-# Task.objects.overdue() on tasks with a project and a deadline.
-TASK_DEADLINE_FIELDS = ("deadline", "due_date", "due_on", "due")
-
-
-def overdue_task_source() -> Source | None:
-    """The overdue-task source if the ledger has what it needs, else None."""
-    try:
-        from jiebang.ledger.models import Task
-    except ImportError:
-        return None
-    if not callable(getattr(Task.objects.all(), "overdue", None)):
-        return None
-    names = {f.name for f in Task._meta.get_fields()}
-    deadline = next((name for name in TASK_DEADLINE_FIELDS if name in names), None)
-    if "project" not in names or deadline is None:
-        return None
-
-    def overdue_tasks(year: int) -> Iterable[SourceRow]:
-        """Overdue tasks whose deadline fell in the year, one record each."""
-        rows = (
-            _live(Task.objects.overdue().filter(**{f"{deadline}__year": year}))
-            .values("project__implementing_unit_id", "project_id")
-            .annotate(n=Count("pk"), last=Max(deadline))
-        )
-        for row in rows:
-            yield SourceRow(
-                row["project__implementing_unit_id"],
-                row["project_id"],
-                row["n"],
-                ngettext("%(count)d overdue task", "%(count)d overdue tasks", row["n"])
-                % {"count": row["n"]},
-                _day(row["last"]),
-            )
-
-    return overdue_tasks
-
-
-def register_ledger_sources() -> None:
-    """Called once the apps are ready (AssessmentConfig.ready)."""
-    source = overdue_task_source()
-    if source is not None:
-        register_source(Kind.OVERDUE_TASK, source)
 
 
 # Computation

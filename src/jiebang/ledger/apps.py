@@ -10,7 +10,13 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledger")
 
     def ready(self):
+        from jiebang.assessment.models import PointRule
+        from jiebang.assessment.points import register_source
         from jiebang.core.navigation import Entry, add_entries
+
+        from .points import overdue_tasks
+
+        register_source(PointRule.Kind.OVERDUE_TASK, overdue_tasks)
 
         add_entries(
             "accountability",
