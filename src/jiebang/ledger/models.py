@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from jiebang.core.models import JobRecord
 from jiebang.core.transitions import StatusMachine
 from jiebang.core.uploads import check_upload
 from jiebang.projects.models import CarriedQuerySet, Indicator, Project
@@ -412,15 +413,9 @@ class Evidence(models.Model):
         return reverse("ledger:evidence", args=[self.pk])
 
 
-class TaskImport(models.Model):
+class TaskImport(JobRecord):
     """One uploaded task sheet and its outcome. Small sheets are applied while the user waits,
     bigger ones by a background job (ledger/tasks.py) whose progress the page shows."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Importing")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     file = models.FileField(_("file"), upload_to="ledger-imports/%Y/%m/")
     file_name = models.CharField(_("file name"), max_length=200)
@@ -429,25 +424,14 @@ class TaskImport(models.Model):
     )
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("processed"), default=0)
     added = models.PositiveIntegerField(_("added"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     rejects = models.JSONField(_("rejected rows"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
     # Rows up to this sheet row are applied (and counted above): a retry resumes after it, so
     # no row without a task id adds its task twice.
     applied_row = models.PositiveIntegerField(default=0, editable=False)
-    # The background job (core/jobs.py): the run that owns the import (a retry takes the next
-    # number), the tasks backend's id of its job, and its last sign of life.
-    attempt = models.PositiveSmallIntegerField(default=0, editable=False)
-    job_id = models.CharField(max_length=64, blank=True, editable=False)
-    heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("task sheet import")
@@ -460,20 +444,10 @@ class TaskImport(models.Model):
     def get_absolute_url(self):
         return reverse("ledger:import-detail", args=[self.pk])
 
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
-
-class TaskExport(models.Model):
+class TaskExport(JobRecord):
     """The task ledger of a big scope written to Excel by a background job (ledger/tasks.py):
     the page shows its progress, then a link that only its requester may follow."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Exporting")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE
@@ -482,16 +456,7 @@ class TaskExport(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     query = models.TextField(_("filters"), blank=True)  # the task list's query string
     scope = models.CharField(_("scope"), max_length=200)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("processed"), default=0)
     file = models.FileField(_("file"), upload_to="ledger-exports/%Y/%m/", blank=True)
-    message = models.TextField(_("message"), blank=True)
-    attempt = models.PositiveSmallIntegerField(default=0, editable=False)
-    job_id = models.CharField(max_length=64, blank=True, editable=False)
-    heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("task ledger export")
@@ -503,7 +468,3 @@ class TaskExport(models.Model):
 
     def get_absolute_url(self):
         return reverse("ledger:export-detail", args=[self.pk])
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)

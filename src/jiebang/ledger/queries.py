@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from jiebang.core.roles import Role
+from jiebang.core.scoping import user_scope
 
 from .models import DeadlineChangeRequest, IndicatorMeasurement, ProgressUpdate, Review, Task
 
@@ -109,6 +110,20 @@ def _not_reported_again(measurements):
     return measurements.filter(review=Review.RETURNED).exclude(Exists(again))
 
 
+def reviewable_by(user, queryset, project_field: str):
+    """The rows of `queryset` (figures or deadline requests) the user decides on: the task
+    force all, a county bureau those of units in its county (ledger.review_figure, the same
+    rule as the rules' is_unit_county), nobody else any. A county sees more (projects covering
+    it), but its queue holds only what it may act on."""
+    if user.role == Role.TASK_FORCE:
+        return queryset
+    path = user_scope(user).region_path
+    if user.role == Role.COUNTY_BUREAU and path:
+        unit_path = f"{project_field}__implementing_unit__region__path__startswith"
+        return queryset.filter(**{unit_path: path})
+    return queryset.none()
+
+
 @dataclass
 class Queue:
     """What waits for one user (我的待办); each part is a queryset, empty when the role has
@@ -167,13 +182,15 @@ class Queue:
     def waiting_updates(self):
         if not self._reviews:
             return ProgressUpdate.objects.none()
-        return ProgressUpdate.objects.visible_to(self.user).filter(review=Review.SUBMITTED)
+        updates = ProgressUpdate.objects.filter(review=Review.SUBMITTED)
+        return reviewable_by(self.user, updates, "task__project")
 
     @cached_property
     def waiting_measurements(self):
         if not self._reviews:
             return IndicatorMeasurement.objects.none()
-        return IndicatorMeasurement.objects.visible_to(self.user).filter(review=Review.SUBMITTED)
+        measurements = IndicatorMeasurement.objects.filter(review=Review.SUBMITTED)
+        return reviewable_by(self.user, measurements, "indicator__project")
 
     @cached_property
     def letters_to_confirm(self):
@@ -194,7 +211,8 @@ class Queue:
         """Deadline change requests awaiting a decision, for those who confirm figures."""
         if not self._reviews:
             return DeadlineChangeRequest.objects.none()
-        return DeadlineChangeRequest.objects.visible_to(self.user).pending()
+        requests = DeadlineChangeRequest.objects.pending()
+        return reviewable_by(self.user, requests, "task__project")
 
     @cached_property
     def count(self) -> int:

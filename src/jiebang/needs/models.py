@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jiebang.core.models import JobRecord
 from jiebang.core.scoping import ScopedQuerySet, user_scope
 from jiebang.orgs.models import Institution, Region
 
@@ -58,14 +59,8 @@ class Cluster(models.Model):
         return self.representative[:40]
 
 
-class ImportBatch(models.Model):
+class ImportBatch(JobRecord):
     """One uploaded hotline export: what was accepted, skipped as duplicate, or rejected."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Importing")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     file_name = models.CharField(_("file name"), max_length=200)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -76,23 +71,12 @@ class ImportBatch(models.Model):
         on_delete=models.SET_NULL,
     )
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("processed"), default=0)
     accepted = models.PositiveIntegerField(_("imported"), default=0)
     duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     rejects = models.JSONField(_("rejected rows"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
     stored_file = models.CharField(max_length=300, blank=True, editable=False)
     mapping = models.JSONField(default=dict, blank=True, editable=False)
-    # The background job (core/jobs.py): the run that owns the batch (a retry takes the next
-    # number), the tasks backend's id of its job, and its last sign of life.
-    attempt = models.PositiveSmallIntegerField(default=0, editable=False)
-    job_id = models.CharField(max_length=64, blank=True, editable=False)
-    heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("import")
@@ -264,7 +248,9 @@ class ScoringWeights(models.Model):
 
     @classmethod
     def current(cls) -> "ScoringWeights":
-        return cls.objects.order_by("pk").first() or cls.objects.create()
+        """The weights in force: the stored row, or the defaults (unsaved) until the admin
+        sets them (services.set_scoring_weights); reading never writes."""
+        return cls.objects.order_by("pk").first() or cls()
 
 
 class ProposalQuerySet(models.QuerySet):
