@@ -111,7 +111,9 @@ def test_showing_compares_months_and_retaking_replaces(
 
     with pytest.raises(PermissionDenied):
         services.take_showing(april, acting_user=guanxian_head)
-    assert client.post(reverse("accountability:showing-take"), {"month": "x"}).status_code == 302
+    # A month that is no month: the page again (200) with the error at the form, nothing taken.
+    refused = client.post(reverse("accountability:showing-take"), {"month": "x"})
+    assert refused.status_code == 200 and "请选择月份。" in refused.content.decode()
     assert (
         login(guanxian_staff)
         .post(reverse("accountability:showing-take"), {"month": "2026-04"})

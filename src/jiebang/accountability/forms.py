@@ -82,6 +82,7 @@ class MonthForm(BootstrapMixin, forms.Form):
         label=_("month"),
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"required": _("Choose a month."), "invalid": _("Choose a month.")},
     )
 
 

@@ -280,7 +280,7 @@ class ShowingRow(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.showing} · {self.project_id}"
+        return f"{self.showing} · {self.project.code}"
 
 
 class InterviewQuerySet(ProjectScopedQuerySet):

@@ -5,18 +5,16 @@ escalation per unit."""
 import datetime
 import os
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiebang.core.actions import act
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import press, submit
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
 from jiebang.projects import services as project_services
@@ -81,8 +79,9 @@ def project_list(request):
     return render(request, "accountability/project_list.html", {"page": page})
 
 
-def project_detail(request, pk):
-    project = _project(request, pk)
+def _project_context(request, project, posted=None) -> dict:
+    """The per-project page; `posted` (task force, its member form posted and refused) puts
+    that form in its task force's place."""
     user = request.user
     task_forces = TaskForce.objects.filter(project=project).prefetch_related(
         Prefetch("members", TaskForceMember.objects.select_related("user"))
@@ -92,16 +91,19 @@ def project_detail(request, pk):
         .select_related("task_force")
         .prefetch_related("follow_ups")
     )
-    context = {
+
+    def member_form(tf):
+        if not can(user, "accountability.manage_task_force", tf):
+            return None
+        if posted is not None and posted[0].pk == tf.pk:
+            return posted[1]
+        return MemberForm(task_force=tf, prefix=f"tf{tf.pk}")
+
+    return {
         "project": project,
         "letters": project.letters.select_related("confirmed_by", "generated_by"),
         "current_letter": services.current_letter(project),
-        "task_forces": [
-            (tf, MemberForm(task_force=tf, prefix=f"tf{tf.pk}"))
-            if can(user, "accountability.manage_task_force", tf)
-            else (tf, None)
-            for tf in task_forces
-        ],
+        "task_forces": [(tf, member_form(tf)) for tf in task_forces],
         "meetings": meetings,
         "interviews": project.interviews.select_related("rectification"),
         "cases": project.green_channel_cases.visible_to(user).select_related("owner"),
@@ -112,19 +114,24 @@ def project_detail(request, pk):
         and project.implementing_unit_id == user_scope(user).unit_id,
         "case_form": CaseForm(user=user, project=project),
     }
+
+
+def project_detail(request, pk):
+    project = _project(request, pk)
+    context = _project_context(request, project)
     return render(request, "accountability/project_detail.html", context)
 
 
 @require_POST
 def letter_generate(request, pk):
     project = _project(request, pk)
-    try:
-        letter = services.generate_letter(project, acting_user=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-        return redirect(_accountability_url(project))
-    messages.success(request, _("A new version of the letter was generated."))
-    return redirect(letter)
+    return press(
+        request,
+        lambda: services.generate_letter(project, acting_user=request.user),
+        message=_("A new version of the letter was generated."),
+        success=lambda letter: letter,
+        back=_accountability_url(project),
+    )
 
 
 def letter_list(request):
@@ -149,10 +156,9 @@ def _letter(request, pk) -> ResponsibilityLetter:
     return get_visible_or_404(ResponsibilityLetter, request.user, pk=pk)
 
 
-def letter_detail(request, pk):
-    letter = _letter(request, pk)
+def _letter_context(request, letter) -> dict:
     user = request.user
-    context = {
+    return {
         "letter": letter,
         "c": letter.content,
         "can_confirm": letter.status == "draft"
@@ -167,7 +173,25 @@ def letter_detail(request, pk):
             initial={"event_name": letter.event_name, "event_date": letter.event_date}
         ),
     }
-    return render(request, "accountability/letter_detail.html", context)
+
+
+def letter_detail(request, pk):
+    letter = _letter(request, pk)
+    return render(request, "accountability/letter_detail.html", _letter_context(request, letter))
+
+
+def _letter_action(request, letter, form, perform, message, form_name="scan_form"):
+    """A form of the letter's page: errors come back there."""
+    return submit(
+        request,
+        form,
+        perform,
+        message=message,
+        success=letter,
+        template="accountability/letter_detail.html",
+        context=lambda: _letter_context(request, letter),
+        form_name=form_name,
+    )
 
 
 def letter_pdf(request, pk):
@@ -187,7 +211,7 @@ def letter_confirm(request, pk):
         services.confirm_letter(letter, acting_user=request.user, signed_scan=signed_scan)
 
     form = ScanForm(request.POST, request.FILES)
-    return act(request, letter, confirm, _("You confirmed the letter."), form)
+    return _letter_action(request, letter, form, confirm, _("You confirmed the letter."))
 
 
 @require_POST
@@ -199,7 +223,7 @@ def letter_attach_scan(request, pk):
         services.attach_signed_scan(letter, acting_user=request.user, signed_scan=signed_scan)
 
     form = RequiredScanForm(request.POST, request.FILES)
-    return act(request, letter, attach, _("The signed scan was added."), form)
+    return _letter_action(request, letter, form, attach, _("The signed scan was added."))
 
 
 def letter_scan(request, pk):
@@ -222,7 +246,8 @@ def letter_on_site(request, pk):
         )
 
     form = OnSiteForm(request.POST)
-    return act(request, letter, mark, _("The letter is marked as signed on site."), form)
+    message = _("The letter is marked as signed on site.")
+    return _letter_action(request, letter, form, mark, message, form_name="on_site_form")
 
 
 # 双专班
@@ -238,13 +263,18 @@ def _task_force(request, pk) -> TaskForce:
 @require_POST
 def member_add(request, pk):
     task_force = _task_force(request, pk)
-
-    def add(**data):
-        services.add_member(task_force, acting_user=request.user, **data)
-
+    project = task_force.project
     form = MemberForm(request.POST, task_force=task_force, prefix=f"tf{task_force.pk}")
-    target = _accountability_url(task_force.project)
-    return act(request, target, add, _("The member was added."), form)
+    return submit(
+        request,
+        form,
+        lambda **data: services.add_member(task_force, acting_user=request.user, **data),
+        message=_("The member was added."),
+        success=_accountability_url(project),
+        template="accountability/project_detail.html",
+        context=lambda: _project_context(request, project, posted=(task_force, form)),
+        form_name="member_form",
+    )
 
 
 @require_POST
@@ -254,32 +284,37 @@ def member_remove(request, pk):
         TaskForceMember.objects.filter(task_force__in=TaskForce.objects.visible_to(request.user)),
         pk=pk,
     )
-    remove = lambda: services.remove_member(member, acting_user=request.user)  # noqa: E731
-    target = _accountability_url(member.task_force.project)
-    return act(request, target, remove, _("The member was removed."))
+    return press(
+        request,
+        lambda: services.remove_member(member, acting_user=request.user),
+        message=_("The member was removed."),
+        success=_accountability_url(member.task_force.project),
+    )
 
 
 def meeting_create(request, pk):
     task_force = _task_force(request, pk)
     project = task_force.project
-    data = request.POST if request.method == "POST" else None
-    form = MeetingForm(data, initial={"date": timezone.localdate()})
     follow_ups = FollowUpFormSet(
-        data, prefix="follow", form_kwargs={"unit_id": project.implementing_unit_id}
+        request.POST or None,
+        prefix="follow",
+        form_kwargs={"unit_id": project.implementing_unit_id},
     )
-    if data is not None and form.is_valid() and follow_ups.is_valid():
+
+    def record(**data):
         rows = [row for row in follow_ups.cleaned_data if row]
-        try:
-            services.record_meeting(
-                task_force, acting_user=request.user, follow_ups=rows, **form.cleaned_data
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The minutes were recorded."))
-            return redirect(_accountability_url(project))
-    context = {"task_force": task_force, "form": form, "follow_ups": follow_ups}
-    return render(request, "accountability/meeting_form.html", context)
+        services.record_meeting(task_force, acting_user=request.user, follow_ups=rows, **data)
+
+    return submit(
+        request,
+        MeetingForm(request.POST or None, initial={"date": timezone.localdate()}),
+        record,
+        also={"follow_ups": follow_ups},
+        message=_("The minutes were recorded."),
+        success=_accountability_url(project),
+        template="accountability/meeting_form.html",
+        context={"task_force": task_force},
+    )
 
 
 # 月进度晾晒
@@ -292,13 +327,10 @@ def _month(value: str) -> datetime.date | None:
         return None
 
 
-def showing(request):
-    """This month's showing beside the previous month's: delta per project, sorted."""
-    require_perm(request.user, VIEW)
-    month = _month(request.GET.get("month", "")) or services.month_start(timezone.localdate())
+def _showing_context(request, month) -> dict:
     current = MonthlyShowing.objects.filter(month=month).first()
     previous = MonthlyShowing.objects.filter(month=services.previous_month(month)).first()
-    context = {
+    return {
         "month": month,
         "previous_month": services.previous_month(month),
         "current": current,
@@ -308,22 +340,31 @@ def showing(request):
         "can_take": can(request.user, "accountability.take_showing"),
         "take_form": MonthForm(initial={"month": month}),
     }
-    return render(request, "accountability/showing.html", context)
+
+
+def showing(request):
+    """This month's showing beside the previous month's: delta per project, sorted."""
+    require_perm(request.user, VIEW)
+    month = _month(request.GET.get("month", "")) or services.month_start(timezone.localdate())
+    return render(request, "accountability/showing.html", _showing_context(request, month))
 
 
 @require_POST
 def showing_take(request):
     require_perm(request.user, "accountability.take_showing")
-    form = MonthForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a month."))
-        return redirect("accountability:showing")
-    month = form.cleaned_data["month"]
-    services.take_showing(month, acting_user=request.user)
-    messages.success(
-        request, _("The progress of %(month)s was taken.") % {"month": f"{month:%Y-%m}"}
+    month = services.month_start(timezone.localdate())
+    return submit(
+        request,
+        MonthForm(request.POST),
+        lambda month: services.take_showing(month, acting_user=request.user),
+        message=lambda showing: (
+            _("The progress of %(month)s was taken.") % {"month": f"{showing.month:%Y-%m}"}
+        ),
+        success=lambda showing: f"{reverse('accountability:showing')}?month={showing.month:%Y-%m}",
+        template="accountability/showing.html",
+        context=lambda: _showing_context(request, month),
+        form_name="take_form",
     )
-    return redirect(f"{reverse('accountability:showing')}?month={month:%Y-%m}")
 
 
 # 约谈 → 整改 → 验收
@@ -349,18 +390,15 @@ def interview_list(request):
 def interview_create(request, pk):
     project = _project(request, pk)
     require_perm(request.user, "accountability.record_interview", project)
-    form = InterviewForm(request.POST or None, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            interview = services.record_interview(
-                project, acting_user=request.user, **form.cleaned_data
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The interview was recorded."))
-            return redirect(interview)
-    return render(request, "accountability/interview_form.html", {"project": project, "form": form})
+    return submit(
+        request,
+        InterviewForm(request.POST or None, project=project),
+        lambda **data: services.record_interview(project, acting_user=request.user, **data),
+        message=_("The interview was recorded."),
+        success=lambda interview: interview,
+        template="accountability/interview_form.html",
+        context={"project": project},
+    )
 
 
 def _interview(request, pk) -> Interview:
@@ -368,11 +406,10 @@ def _interview(request, pk) -> Interview:
     return get_visible_or_404(Interview, request.user, pk=pk)
 
 
-def interview_detail(request, pk):
-    interview = _interview(request, pk)
+def _interview_context(request, interview) -> dict:
     rectification = interview.rectification
     user = request.user
-    context = {
+    return {
         "interview": interview,
         "rectification": rectification,
         "tasks": interview.tasks.select_related("owner"),
@@ -384,25 +421,40 @@ def interview_detail(request, pk):
         "return_form": ReturnForm(),
         "accept_form": AcceptanceForm(),
     }
+
+
+def interview_detail(request, pk):
+    interview = _interview(request, pk)
+    context = _interview_context(request, interview)
     return render(request, "accountability/interview_detail.html", context)
 
 
-def _rectification_action(request, pk, form_class, perform, message):
+def _rectification_action(request, pk, form_class, form_name, perform, message):
+    """A form of the interview's page (submit, return, accept): errors come back there."""
     interview = _interview(request, pk)
-    form = form_class(request.POST, request.FILES)
-    rectify = lambda **data: perform(interview.rectification, **data)  # noqa: E731
-    return act(request, interview, rectify, message, form)
+    return submit(
+        request,
+        form_class(request.POST, request.FILES),
+        lambda **data: perform(interview.rectification, **data),
+        message=message,
+        success=interview,
+        template="accountability/interview_detail.html",
+        context=lambda: _interview_context(request, interview),
+        form_name=form_name,
+    )
 
 
 @require_POST
 def rectification_submit(request, pk):
-    def submit(rectification, report, evidence):
+    def submit_report(rectification, report, evidence):
         services.submit_rectification(
             rectification, acting_user=request.user, report=report, evidence=evidence
         )
 
     message = _("The rectification report was submitted.")
-    return _rectification_action(request, pk, RectificationForm, submit, message)
+    return _rectification_action(
+        request, pk, RectificationForm, "submit_form", submit_report, message
+    )
 
 
 @require_POST
@@ -411,7 +463,7 @@ def rectification_return(request, pk):
         services.return_rectification(rectification, acting_user=request.user, reason=reason)
 
     message = _("The rectification was returned.")
-    return _rectification_action(request, pk, ReturnForm, give_back, message)
+    return _rectification_action(request, pk, ReturnForm, "return_form", give_back, message)
 
 
 @require_POST
@@ -422,7 +474,7 @@ def rectification_accept(request, pk):
         )
 
     message = _("The rectification was accepted; the loop is closed.")
-    return _rectification_action(request, pk, AcceptanceForm, accept, message)
+    return _rectification_action(request, pk, AcceptanceForm, "accept_form", accept, message)
 
 
 def rectification_file(request, pk, kind):
@@ -452,8 +504,15 @@ def case_raise(request, pk):
     require_perm(request.user, "projects.raise_case")
 
     def raise_case(**data):
-        project_services.raise_case(acting_user=request.user, project=project, **data)
+        return project_services.raise_case(acting_user=request.user, project=project, **data)
 
-    form = CaseForm(request.POST, user=request.user, project=project)
-    message = _("The case was raised to the task force.")
-    return act(request, _accountability_url(project), raise_case, message, form)
+    return submit(
+        request,
+        CaseForm(request.POST, user=request.user, project=project),
+        raise_case,
+        message=_("The case was raised to the task force."),
+        success=_accountability_url(project),
+        template="accountability/project_detail.html",
+        context=lambda: _project_context(request, project),
+        form_name="case_form",
+    )

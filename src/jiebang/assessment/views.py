@@ -1,13 +1,12 @@
 """Assessment pages: the ranked table and its export, a unit's breakdown, the rules and the
 recognitions."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiebang.core import exports
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import press, submit
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
 from jiebang.orgs.models import Institution
@@ -73,19 +72,21 @@ def rule_list(request):
 
 def _rule_form(request, rule=None):
     require_perm(request.user, "assessment.manage_rules", rule)
-    form = PointRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if rule is None:
-                services.create_rule(acting_user=request.user, **form.cleaned_data)
-            else:
-                services.update_rule(rule, acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The rule was saved."))
-            return redirect("assessment:rule-list")
-    return render(request, "assessment/rule_form.html", {"form": form, "rule": rule})
+
+    def save(**data):
+        if rule is None:
+            return services.create_rule(acting_user=request.user, **data)
+        return services.update_rule(rule, acting_user=request.user, **data)
+
+    return submit(
+        request,
+        PointRuleForm(request.POST or None, instance=rule),
+        save,
+        message=_("The rule was saved."),
+        success="assessment:rule-list",
+        template="assessment/rule_form.html",
+        context={"rule": rule},
+    )
 
 
 def rule_create(request):
@@ -100,29 +101,36 @@ def rule_edit(request, pk):
 def recognition_list(request):
     """Recognitions of the projects in the user's scope; the city admin records new ones."""
     require_perm(request.user, "assessment.view_points")
-    can_record = can(request.user, "assessment.record_recognition")
-    form = RecognitionForm(request.POST or None)
     if request.method == "POST":
         require_perm(request.user, "assessment.record_recognition")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_recognition(data.pop("project"), acting_user=request.user, **data)
-            except DomainError as e:
-                form.add_error(None, e.message)
-            else:
-                messages.success(request, _("The recognition was recorded."))
-                return redirect("assessment:recognition-list")
-    recognitions = Recognition.objects.visible_to(request.user).select_related(
-        "project__implementing_unit", "recorded_by"
+
+    def record(project, **data):
+        return services.record_recognition(project, acting_user=request.user, **data)
+
+    def context():
+        recognitions = Recognition.objects.visible_to(request.user).select_related(
+            "project__implementing_unit", "recorded_by"
+        )
+        can_record = can(request.user, "assessment.record_recognition")
+        return {"recognitions": recognitions, "can_record": can_record}
+
+    return submit(
+        request,
+        RecognitionForm(request.POST or None),
+        record,
+        message=_("The recognition was recorded."),
+        success="assessment:recognition-list",
+        template="assessment/recognition_list.html",
+        context=context,
     )
-    context = {"recognitions": recognitions, "form": form, "can_record": can_record}
-    return render(request, "assessment/recognition_list.html", context)
 
 
 @require_POST
 def recognition_remove(request, pk):
     recognition = get_visible_or_404(Recognition, request.user, pk=pk)
-    services.remove_recognition(recognition, acting_user=request.user)
-    messages.success(request, _("The recognition was removed."))
-    return redirect("assessment:recognition-list")
+    return press(
+        request,
+        lambda: services.remove_recognition(recognition, acting_user=request.user),
+        message=_("The recognition was removed."),
+        success="assessment:recognition-list",
+    )

@@ -92,6 +92,19 @@ def _html5_value_format(widget) -> None:
         widget.format = fmt
 
 
+class ReasonForm(forms.Form):
+    """What a button may post besides itself: a reason. Optional here: the service says when
+    one is needed (and its message says so)."""
+
+    reason = forms.CharField(required=False)
+
+
+class NoteForm(forms.Form):
+    """What a button may post besides itself: a note (optional)."""
+
+    note = forms.CharField(required=False)
+
+
 class BootstrapMixin:
     """style_widgets() for forms whose fields are all declared on the class."""
 

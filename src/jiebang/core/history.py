@@ -6,6 +6,8 @@ from datetime import datetime
 from itertools import islice
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
 
@@ -45,7 +47,8 @@ def _changes(record) -> list[Change]:
     previous = record.prev_record
     if record.history_type != "~" or previous is None:
         return []
-    delta = record.diff_against(previous, foreign_keys_are_objs=True)
+    # Keys, not objects: simple-history shows an empty key as "Deleted <model> (pk=None)".
+    delta = record.diff_against(previous, foreign_keys_are_objs=False)
     rows = []
     for change in delta.changes:
         field = record.instance_type._meta.get_field(change.field)
@@ -57,21 +60,54 @@ def _changes(record) -> list[Change]:
     return rows
 
 
+EMPTY = "—"
+
+
 def _display(field, value):
-    """Choice labels instead of codes; related rows by name; m2m lists as names."""
-    if field.choices and value not in (None, ""):
-        return dict(field.flatchoices).get(value, value)
-    if field.many_to_many and isinstance(value, list):
-        model = field.related_model
-        ids = [row.get(model._meta.model_name) for row in value if isinstance(row, dict)]
-        ids = [getattr(i, "pk", i) for i in ids]
-        return "、".join(str(o) for o in model.objects.filter(pk__in=ids)) or "—"
-    if hasattr(value, "_meta") and hasattr(value, "pk"):  # a historical FK target
-        try:
-            return str(value)
-        except Exception:  # deleted since
-            return f"#{value.pk}"
+    """What a reader understands: choice labels instead of codes, related rows by name (or
+    "deleted …" when they are gone), lists joined with 、, yes/no, and — for nothing."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if field.many_to_many:
+        return _m2m_display(field, value)
+    if field.is_relation:
+        return _related(field.related_model, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    hinted = getattr(field.model, "HISTORY_CHOICES", {}).get(field.name, ())
+    labels = dict(field.flatchoices or hinted)
+    if isinstance(value, list):  # JSON lists: tags, or codes
+        return "、".join(str(labels.get(i, i)) for i in value if isinstance(i, str | int))
+    if isinstance(value, str | int):
+        return labels.get(value, value)
     return value
+
+
+def _related(model, pk):
+    found = model._base_manager.filter(pk=pk).first()
+    if found is None:
+        return _("deleted %(record)s #%(pk)s") % {"record": model._meta.verbose_name, "pk": pk}
+    return str(found)
+
+
+def _m2m_display(field, rows):
+    """The related rows of an m2m change, given as through-table rows of keys."""
+    if not isinstance(rows, list):
+        return rows
+    model = field.related_model
+    through = field.remote_field.through._meta.fields
+    key = next(f.name for f in through if f.related_model is model)
+    ids = [row.get(key) for row in rows if isinstance(row, dict)]
+    names = {o.pk: str(o) for o in model._base_manager.filter(pk__in=ids)}
+    return "、".join(names[i] if i in names else _related(model, i) for i in ids) or EMPTY
+
+
+def _repr(instance) -> str:
+    """A record's name; one that names a row deleted since falls back to its key."""
+    try:
+        return str(instance)
+    except ObjectDoesNotExist:
+        return f"{instance._meta.verbose_name} #{instance.pk}"
 
 
 def to_row(record) -> HistoryRow:
@@ -81,7 +117,7 @@ def to_row(record) -> HistoryRow:
         user=record.history_user,
         kind=record.history_type,
         model_label=str(model._meta.verbose_name),
-        object_repr=str(record.instance),
+        object_repr=_repr(record.instance),
         object_id=record.instance.pk,
         changes=_changes(record),
     )

@@ -160,6 +160,9 @@ def expire(model, *, now=None, waiting_for_input: timedelta | None = None) -> in
 
 
 def _fail(records: QuerySet, message: str) -> int:
+    # Pages call the expiry as they are read: with nothing to mark, they must write nothing.
+    if not records.exists():
+        return 0
     model = records.model
     fields = {"status": FAILED, "message": message}
     if any(f.name == "finished_at" for f in model._meta.fields):

@@ -1,14 +1,13 @@
 """The pages of the ledger's background jobs: a big export's progress and download, and the
 retry of a failed task sheet import."""
 
-from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import press
 from jiebang.core.permissions import require_perm
 
 from . import excel
@@ -46,10 +45,9 @@ def import_retry(request, pk):
     applied (excel.retry_import)."""
     require_perm(request.user, "ledger.import_tasks")
     record = get_object_or_404(TaskImport, pk=pk, created_by=request.user)
-    try:
-        excel.retry_import(record, acting_user=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, _("The import was started again."))
-    return redirect(record)
+    return press(
+        request,
+        lambda: excel.retry_import(record, acting_user=request.user),
+        message=_("The import was started again."),
+        success=record,
+    )

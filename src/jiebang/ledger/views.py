@@ -2,7 +2,6 @@
 indicator figures, task pages with progress updates and their review, the queue (我的待办),
 一图一表, and the Excel export and import."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiebang.core import exports
-from jiebang.core.actions import act
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import press, submit
+from jiebang.core.forms import NoteForm, ReasonForm
 from jiebang.core.history import object_history
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
@@ -79,9 +78,8 @@ def task_list(request):
     return render(request, "ledger/task_list.html", context)
 
 
-def project_ledger(request, pk, measurement_form=None):
+def _ledger_context(request, project) -> dict:
     """A project's ledger: its tasks and sub-tasks, the indicator figures, the forms."""
-    project = _project(request, pk)
     user = request.user
     measurements = IndicatorMeasurement.objects.filter(indicator__project=project)
     context = {
@@ -103,30 +101,36 @@ def project_ledger(request, pk, measurement_form=None):
         "return_form": ReturnForm(),
     }
     if context["can_report"] and project.indicators.exists():
-        context["measurement_form"] = measurement_form or MeasurementForm(project=project)
-    return render(request, "ledger/project_ledger.html", context)
+        context["measurement_form"] = MeasurementForm(project=project)
+    return context
+
+
+def project_ledger(request, pk):
+    project = _project(request, pk)
+    return render(request, "ledger/project_ledger.html", _ledger_context(request, project))
 
 
 def _task_form(request, project, task=None):
     require_perm(request.user, "ledger.manage_tasks", project)
     initial = {k: getattr(task, k) for k in services.TASK_FIELDS} if task else None
     locked = task is not None and services.letter_confirmed(project)
-    form = TaskForm(
-        request.POST or None, project=project, task=task, initial=initial, dates_locked=locked
+
+    def save(**data):
+        if task is None:
+            return services.create_task(project, acting_user=request.user, **data)
+        return services.update_task(task, acting_user=request.user, **data)
+
+    return submit(
+        request,
+        TaskForm(
+            request.POST or None, project=project, task=task, initial=initial, dates_locked=locked
+        ),
+        save,
+        message=_("The task was saved."),
+        success=lambda saved: saved,
+        template="ledger/task_form.html",
+        context={"project": project, "task": task},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if task is None:
-                task = services.create_task(project, acting_user=request.user, **form.cleaned_data)
-            else:
-                task = services.update_task(task, acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The task was saved."))
-            return redirect(task)
-    context = {"form": form, "project": project, "task": task}
-    return render(request, "ledger/task_form.html", context)
 
 
 def task_create(request, pk):
@@ -138,8 +142,8 @@ def task_edit(request, pk):
     return _task_form(request, task.project, task)
 
 
-def task_detail(request, pk, progress_form=None, accept_form=None, deadline_form=None):
-    task = _task(request, pk)
+def _task_context(request, task) -> dict:
+    """A task's page with the forms the user may use now."""
     user = request.user
     reportable = task.project.status in services.LEDGER_STATUSES
     open_leaf = task.status != Task.Status.DONE and not task.subtasks.exists()
@@ -158,17 +162,37 @@ def task_detail(request, pk, progress_form=None, accept_form=None, deadline_form
         "history": object_history(task),
     }
     if reportable and open_leaf and can(user, "ledger.report_progress", task):
-        context["progress_form"] = progress_form or ProgressForm(
+        context["progress_form"] = ProgressForm(
             initial={"status": Task.Status.IN_PROGRESS, "percent": task.percent},
             confirmed_percent=task.percent,
         )
     if reportable and task.status != Task.Status.DONE and can(user, "ledger.accept_task", task):
-        context["accept_form"] = accept_form or AcceptForm()
+        context["accept_form"] = AcceptForm()
     if can(user, "ledger.request_deadline_change", task) and (
-        deadline_form or services.can_request_deadline_change(task)
+        services.can_request_deadline_change(task)
     ):
-        context["deadline_form"] = deadline_form or DeadlineRequestForm()
-    return render(request, "ledger/task_detail.html", context)
+        context["deadline_form"] = DeadlineRequestForm()
+    return context
+
+
+def task_detail(request, pk):
+    task = _task(request, pk)
+    return render(request, "ledger/task_detail.html", _task_context(request, task))
+
+
+def _task_action(request, task, form, form_name, perform, message):
+    """A form of the task's page (report, accept, ask for a deadline): errors come back
+    there."""
+    return submit(
+        request,
+        form,
+        lambda **data: perform(task, acting_user=request.user, **data),
+        message=message,
+        success=task,
+        template="ledger/task_detail.html",
+        context=lambda: _task_context(request, task),
+        form_name=form_name,
+    )
 
 
 @require_POST
@@ -176,15 +200,8 @@ def task_report(request, pk):
     task = _task(request, pk)
     require_perm(request.user, "ledger.report_progress", task)
     form = ProgressForm(request.POST, request.FILES, confirmed_percent=task.percent)
-    if form.is_valid():
-        try:
-            services.report_progress(task, acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Your update was sent for confirmation."))
-            return redirect(task)
-    return task_detail(request, pk, progress_form=form)
+    message = _("Your update was sent for confirmation.")
+    return _task_action(request, task, form, "progress_form", services.report_progress, message)
 
 
 @require_POST
@@ -192,15 +209,8 @@ def task_accept(request, pk):
     task = _task(request, pk)
     require_perm(request.user, "ledger.accept_task", task)
     form = AcceptForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.accept_task(task, acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The task was accepted and is done."))
-            return redirect(task)
-    return task_detail(request, pk, accept_form=form)
+    message = _("The task was accepted and is done.")
+    return _task_action(request, task, form, "accept_form", services.accept_task, message)
 
 
 @require_POST
@@ -209,15 +219,9 @@ def task_deadline_request(request, pk):
     task = _task(request, pk)
     require_perm(request.user, "ledger.request_deadline_change", task)
     form = DeadlineRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_deadline_change(task, acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Your deadline change request was sent for a decision."))
-            return redirect(task)
-    return task_detail(request, pk, deadline_form=form)
+    message = _("Your deadline change request was sent for a decision.")
+    perform = services.request_deadline_change
+    return _task_action(request, task, form, "deadline_form", perform, message)
 
 
 def _deadline_request(request, pk) -> DeadlineChangeRequest:
@@ -228,26 +232,32 @@ def _deadline_request(request, pk) -> DeadlineChangeRequest:
 @require_POST
 def deadline_request_approve(request, pk):
     deadline_request = _deadline_request(request, pk)
-    approve = lambda: services.approve_deadline_change(  # noqa: E731
-        deadline_request, acting_user=request.user, note=request.POST.get("note", "")
-    )
-    return _review(request, deadline_request, approve, _("The new deadline was approved."))
+
+    def approve(note):
+        services.approve_deadline_change(deadline_request, acting_user=request.user, note=note)
+
+    form = NoteForm(request.POST)
+    message = _("The new deadline was approved.")
+    return _review(request, deadline_request, approve, message, form)
 
 
 @require_POST
 def deadline_request_refuse(request, pk):
     deadline_request = _deadline_request(request, pk)
-    refuse = lambda: services.refuse_deadline_change(  # noqa: E731
-        deadline_request, acting_user=request.user, reason=request.POST.get("reason", "")
-    )
-    return _review(request, deadline_request, refuse, _("The deadline change was refused."))
+
+    def refuse(reason):
+        services.refuse_deadline_change(deadline_request, acting_user=request.user, reason=reason)
+
+    form = ReasonForm(request.POST)
+    message = _("The deadline change was refused.")
+    return _review(request, deadline_request, refuse, message, form)
 
 
-def _review(request, figure, perform, message):
+def _review(request, figure, perform, message, form=None):
+    """A reviewer's button (confirm, return with a reason …): back to the page it is on
+    (`next`), else the queue."""
     require_perm(request.user, "ledger.review_figure", figure)
-    back = request.POST.get("next", "")
-    target = back if back.startswith("/") and not back.startswith("//") else "ledger:queue"
-    return act(request, target, perform, message)
+    return press(request, perform, form=form, message=message, success="ledger:queue")
 
 
 @require_POST
@@ -260,26 +270,32 @@ def update_confirm(request, pk):
 @require_POST
 def update_return(request, pk):
     update = get_visible_or_404(ProgressUpdate, request.user, pk=pk)
-    reason = request.POST.get("reason", "")
-    back = lambda: services.return_update(update, acting_user=request.user, reason=reason)  # noqa: E731
-    return _review(request, update, back, _("The update was returned to the unit."))
+
+    def give_back(reason):
+        services.return_update(update, acting_user=request.user, reason=reason)
+
+    message = _("The update was returned to the unit.")
+    return _review(request, update, give_back, message, ReasonForm(request.POST))
 
 
 @require_POST
 def measurement_create(request, pk):
     project = _project(request, pk)
     require_perm(request.user, "ledger.report_progress", project)
-    form = MeasurementForm(request.POST, request.FILES, project=project)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.report_measurement(data.pop("indicator"), acting_user=request.user, **data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The figure was sent for confirmation."))
-            return redirect("ledger:project-ledger", pk=project.pk)
-    return project_ledger(request, pk, measurement_form=form)
+
+    def report(indicator, **data):
+        return services.report_measurement(indicator, acting_user=request.user, **data)
+
+    return submit(
+        request,
+        MeasurementForm(request.POST, request.FILES, project=project),
+        report,
+        message=_("The figure was sent for confirmation."),
+        success=reverse("ledger:project-ledger", args=[project.pk]),
+        template="ledger/project_ledger.html",
+        context=lambda: _ledger_context(request, project),
+        form_name="measurement_form",
+    )
 
 
 @require_POST
@@ -292,11 +308,12 @@ def measurement_confirm(request, pk):
 @require_POST
 def measurement_return(request, pk):
     figure = get_visible_or_404(IndicatorMeasurement, request.user, pk=pk)
-    reason = request.POST.get("reason", "")
-    back = lambda: services.return_measurement(  # noqa: E731
-        figure, acting_user=request.user, reason=reason
-    )
-    return _review(request, figure, back, _("The figure was returned to the unit."))
+
+    def give_back(reason):
+        services.return_measurement(figure, acting_user=request.user, reason=reason)
+
+    message = _("The figure was returned to the unit.")
+    return _review(request, figure, give_back, message, ReasonForm(request.POST))
 
 
 def evidence(request, pk):
@@ -310,13 +327,12 @@ def evidence(request, pk):
 def project_complete(request, pk):
     project = _project(request, pk)
     require_perm(request.user, "ledger.complete_project", project)
-    try:
-        services.complete_project(project, acting_user=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, _("The project is completed."))
-    return redirect("ledger:project-ledger", pk=project.pk)
+    return press(
+        request,
+        lambda: services.complete_project(project, acting_user=request.user),
+        message=_("The project is completed."),
+        success=reverse("ledger:project-ledger", args=[project.pk]),
+    )
 
 
 def queue(request):
@@ -392,22 +408,21 @@ def import_tasks(request):
     """Upload a filled task sheet; small sheets are applied at once, big ones by a job. The
     user's recent imports are listed below the form."""
     require_perm(request.user, "ledger.import_tasks")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = excel.start_import(form.cleaned_data["file"], acting_user=request.user)
-        except DomainError as e:
-            form.add_error("file", e.message)
-        else:
-            return redirect(record)
-    imports = TaskImport.objects.filter(created_by=request.user)[:10]
     context = {
-        "form": form,
-        "imports": imports,
+        "imports": TaskImport.objects.filter(created_by=request.user)[:10],
         "max_rows": excel.MAX_ROWS,
         "list_url": reverse("ledger:task-list"),
     }
-    return render(request, "ledger/task_import.html", context)
+    return submit(
+        request,
+        ImportForm(request.POST or None, request.FILES or None),
+        lambda file: excel.start_import(file, acting_user=request.user),
+        message=None,
+        success=lambda record: record,
+        template="ledger/task_import.html",
+        context=context,
+        error_field="file",
+    )
 
 
 def _task_import(request, pk) -> TaskImport:

@@ -249,9 +249,11 @@ class CategoryForm(forms.ModelForm):
             del self.fields["is_active"]  # a new category is in use at once
         style_widgets(self)
 
-    def save_by(self, user) -> Category:
-        self.instance._history_user = user
-        return self.save()
+
+class CategoryPickForm(forms.Form):
+    """The category a row of the category list posts its changes for (none: a new one)."""
+
+    pk = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
 
 
 class WeightsForm(forms.ModelForm):
@@ -278,7 +280,3 @@ class WeightsForm(forms.ModelForm):
         if all(v is not None for v in values) and not any(values):
             raise forms.ValidationError(_("At least one weight must be above zero."))
         return data
-
-    def save_by(self, user) -> ScoringWeights:
-        self.instance._history_user = user
-        return self.save()

@@ -20,7 +20,7 @@ from jiebang.core.transitions import require_transition
 
 from .classifier import classify
 from .classifier.engine import CATEGORIES
-from .importing import Lookups, missing_columns, read_table
+from .importing import Lookups, missing_columns, read_table, resolve_columns
 from .models import (
     Category,
     CategoryCorrection,
@@ -32,7 +32,7 @@ from .models import (
     Proposal,
     ScoringWeights,
 )
-from .tasks import import_batch
+from .tasks import import_batch, start_batch
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -78,6 +78,24 @@ def correct_category(item: FeedbackItem, category: Category, *, acting_user) -> 
     item._history_user = acting_user
     item.save(update_fields=["category", "confidence", "reviewed_by", "reviewed_at"])
     return item
+
+
+@transaction.atomic
+def save_category(
+    category: Category | None, *, acting_user, name, order, code=None, is_active=None
+) -> Category:
+    """Add a category (`category` None: in use at once, under its `code`) or rename, reorder,
+    switch off or on one (its code is the stable key the corpus refers to: it stays)."""
+    require_perm(acting_user, "needs.manage_categories")
+    if category is None:
+        category = Category(code=code)
+    category.name = name
+    category.order = order
+    if is_active is not None:
+        category.is_active = is_active
+    category._history_user = acting_user
+    category.save()
+    return category
 
 
 def correction_examples() -> list[tuple[str, str]]:
@@ -190,6 +208,32 @@ def start_import(upload, *, channel, acting_user) -> ImportBatch:
         raise
 
 
+def upload_import(upload, *, channel, acting_user) -> ImportBatch:
+    """The web import: store the upload (start_import) and start its background job when the
+    file's columns are known; a file whose columns are not all known waits, pending, for its
+    column mapping (map_columns). DomainError as start_import."""
+    batch = start_import(upload, channel=channel, acting_user=acting_user)
+    if not missing_columns(batch):
+        start_batch(batch)
+    return batch
+
+
+def map_columns(batch: ImportBatch, mapping: dict[str, str], *, acting_user) -> ImportBatch:
+    """The uploader names the file's columns of the fields it lacks (our field → its header)
+    and the import starts (as its uploader's import). MissingColumns (a DomainError) while a
+    required field is still without a column."""
+    require_perm(acting_user, "needs.import_feedback")
+    mapping = {field: header for field, header in mapping.items() if header}
+    table = read_table(Path(settings.MEDIA_ROOT) / batch.stored_file, batch.file_name)
+    try:
+        resolve_columns(table, mapping)
+    finally:
+        table.close()
+    ImportBatch.objects.filter(pk=batch.pk).update(mapping=mapping)
+    batch.mapping = mapping
+    return start_batch(batch)
+
+
 def retry_import(batch: ImportBatch, *, acting_user) -> ImportBatch:
     """Run a failed import again, as a new background job; a batch that never had its columns
     mapped goes back to its mapping screen instead. Rows stored by the failed run are met as
@@ -286,6 +330,23 @@ def record_verdict(proposal, *, acting_user, verdict, note=""):
         proposal=proposal, member=acting_user, defaults={"verdict": verdict, "note": note}
     )
     return record
+
+
+@transaction.atomic
+def set_scoring_weights(*, acting_user, feasibility, urgency, benefit) -> ScoringWeights:
+    """The admin sets the weights of the screening criteria (the one row, made the first
+    time). DomainError for a negative weight or when all are zero."""
+    require_perm(acting_user, "needs.manage_proposals")
+    values = (feasibility, urgency, benefit)
+    if any(v < 0 for v in values):
+        raise DomainError(_("The weights must not be negative."))
+    if not any(values):
+        raise DomainError(_("At least one weight must be above zero."))
+    weights = ScoringWeights.objects.select_for_update().order_by("pk").first() or ScoringWeights()
+    weights.feasibility, weights.urgency, weights.benefit = values
+    weights._history_user = acting_user
+    weights.save()
+    return weights
 
 
 def ranking(queryset):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -33,13 +34,25 @@ class MedicalGroupAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
+UNUSED = {"groups", "user_permissions"}
+
+
 @admin.register(User)
 class JiebangUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "full_name", "role", "institution", "region", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name"]
     autocomplete_fields = ["institution", "region"]
+    # A user's role decides what it may do (rules), not Django's groups and per-user model
+    # permissions: those are left out (their names are stored in English, too).
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *[
+            (name, {**options, "fields": [f for f in options["fields"] if f not in UNUSED]})
+            for name, options in UserAdmin.fieldsets
+        ],
         (_("Organisation"), {"fields": ["role", "full_name", "phone", "institution", "region"]}),
     ]
+    filter_horizontal = ()
+
+
+admin.site.unregister(Group)

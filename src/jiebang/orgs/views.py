@@ -1,10 +1,9 @@
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import submit
 from jiebang.core.history import object_history
 from jiebang.core.permissions import require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
@@ -44,20 +43,21 @@ def institution_edit(request, pk=None):
         institution = None
         require_perm(request.user, "orgs.add_institution")
     form = InstitutionForm(request.POST or None, instance=institution, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if institution:
-                saved = services.update_institution(
-                    institution, acting_user=request.user, **form.cleaned_data
-                )
-            else:
-                saved = services.create_institution(acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
-            return redirect(saved)
-    return render(request, "orgs/institution_form.html", {"form": form, "institution": institution})
+
+    def save(**data):
+        if institution:
+            return services.update_institution(institution, acting_user=request.user, **data)
+        return services.create_institution(acting_user=request.user, **data)
+
+    return submit(
+        request,
+        form,
+        save,
+        message=lambda saved: _("Saved %(name)s.") % {"name": saved.name},
+        success=lambda saved: saved,
+        template="orgs/institution_form.html",
+        context={"institution": institution},
+    )
 
 
 def region_list(request):

@@ -1,13 +1,13 @@
 """竞技比武 pages: the admin's competitions, the panel's scoring sheets, the results."""
 
-from django.contrib import messages
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiebang.core.actions import act
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import press, submit
+from jiebang.core.forms import ReasonForm
 from jiebang.core.history import object_history
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
@@ -42,19 +42,15 @@ def competition_create(request, pk):
     """The admin opens a competition on a project with several open claims."""
     project = get_visible_or_404(Project, request.user, pk=pk)
     require_perm(request.user, "projects.manage_competitions", project)
-    form = CompetitionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            competition = competitions.open_competition(
-                project, acting_user=request.user, **form.cleaned_data
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The competition was opened."))
-            return redirect(competition)
-    context = {"form": form, "project": project, "claims": project.claims.open()}
-    return render(request, "projects/competition_form.html", context)
+    return submit(
+        request,
+        CompetitionForm(request.POST or None),
+        lambda **data: competitions.open_competition(project, acting_user=request.user, **data),
+        message=_("The competition was opened."),
+        success=lambda competition: competition,
+        template="projects/competition_form.html",
+        context=lambda: {"project": project, "claims": project.claims.open()},
+    )
 
 
 def _criteria_initial(competition):
@@ -79,15 +75,14 @@ def _manage_forms(competition) -> dict:
     }
 
 
-def competition_detail(request, pk, forms=None):
-    competition = get_visible_or_404(Competition, request.user, pk=pk)
+def _detail_context(request, competition) -> dict:
     can_manage = can(request.user, "projects.manage_competitions", competition)
     pitches = competition.current_pitches()
     if not can(request.user, "projects.view_competition_results", competition):
         own = user_scope(request.user)
         if not own.is_city and own.unit_id:
             pitches = pitches.filter(claimant_unit=own.unit_id)
-    context = {
+    return {
         "competition": competition,
         "pitches": pitches,
         "criteria": competition.criteria.all(),
@@ -95,59 +90,96 @@ def competition_detail(request, pk, forms=None):
         "missing": competitions.missing_sheets(competition),
         # The forms only for who may submit them.
         **(_manage_forms(competition) if can_manage else {}),
-        **(forms or {}),
         "history": object_history(competition),
     }
+
+
+def competition_detail(request, pk):
+    competition = get_visible_or_404(Competition, request.user, pk=pk)
+    context = _detail_context(request, competition)
     return render(request, "projects/competition_detail.html", context)
+
+
+def _manage(request, pk) -> Competition:
+    competition = get_visible_or_404(Competition, request.user, pk=pk)
+    require_perm(request.user, "projects.manage_competitions", competition)
+    return competition
 
 
 @require_POST
 def competition_edit(request, pk):
-    competition = get_visible_or_404(Competition, request.user, pk=pk)
-    require_perm(request.user, "projects.manage_competitions", competition)
-    form = CompetitionForm(request.POST)
-    if not form.is_valid():
-        return competition_detail(request, pk, forms={"edit_form": form})
-    edit = lambda: competitions.update_competition(  # noqa: E731
-        competition, acting_user=request.user, **form.cleaned_data
+    competition = _manage(request, pk)
+    return submit(
+        request,
+        CompetitionForm(request.POST),
+        lambda **data: competitions.update_competition(
+            competition, acting_user=request.user, **data
+        ),
+        message=_("The competition was saved."),
+        success=competition,
+        template="projects/competition_detail.html",
+        context=lambda: _detail_context(request, competition),
+        form_name="edit_form",
     )
-    return act(request, competition, edit, _("The competition was saved."))
 
 
 @require_POST
 def competition_criteria(request, pk):
-    competition = get_visible_or_404(Competition, request.user, pk=pk)
-    require_perm(request.user, "projects.manage_competitions", competition)
-    formset = CriterionFormSet(request.POST)
-    if not formset.is_valid():
-        return competition_detail(request, pk, forms={"criteria_forms": formset})
-    rows = [row for row in formset.cleaned_data if row.get("name")]
-    save = lambda: competitions.set_criteria(competition, rows, acting_user=request.user)  # noqa: E731
-    return act(request, competition, save, _("The criteria were saved."))
+    competition = _manage(request, pk)
+
+    def save(rows):
+        rows = [row for row in rows if row.get("name")]
+        competitions.set_criteria(competition, rows, acting_user=request.user)
+
+    return submit(
+        request,
+        CriterionFormSet(request.POST),
+        save,
+        message=_("The criteria were saved."),
+        success=competition,
+        template="projects/competition_detail.html",
+        context=lambda: _detail_context(request, competition),
+        form_name="criteria_forms",
+    )
 
 
 @require_POST
 def competition_start(request, pk):
     competition = get_visible_or_404(Competition, request.user, pk=pk)
-    start = lambda: competitions.start_scoring(competition, acting_user=request.user)  # noqa: E731
-    return act(request, competition, start, _("Scoring has started."))
+    return press(
+        request,
+        lambda: competitions.start_scoring(competition, acting_user=request.user),
+        message=_("Scoring has started."),
+        success=competition,
+    )
 
 
 @require_POST
 def competition_close(request, pk):
     competition = get_visible_or_404(Competition, request.user, pk=pk)
-    close = lambda: competitions.close_competition(competition, acting_user=request.user)  # noqa: E731
-    return act(request, competition, close, _("The competition was closed and the units told."))
+    return press(
+        request,
+        lambda: competitions.close_competition(competition, acting_user=request.user),
+        message=_("The competition was closed and the units told."),
+        success=competition,
+    )
 
 
 @require_POST
 def competition_cancel(request, pk):
+    """Cancel the competition; the service asks for the reason."""
     competition = get_visible_or_404(Competition, request.user, pk=pk)
-    reason = request.POST.get("reason", "")
-    cancel = lambda: competitions.cancel_competition(  # noqa: E731
-        competition, acting_user=request.user, reason=reason
+
+    def cancel(reason):
+        competitions.cancel_competition(competition, acting_user=request.user, reason=reason)
+
+    return press(
+        request,
+        cancel,
+        form=ReasonForm(request.POST),
+        message=_("The competition was cancelled."),
+        success=competition,
     )
-    return act(request, competition, cancel, _("The competition was cancelled."))
 
 
 def _sheets(competition, member, **lookup):
@@ -156,54 +188,77 @@ def _sheets(competition, member, **lookup):
     return {s.claim_id: s for s in sheets.prefetch_related("scores")}
 
 
-def _sheet_form(claim, sheet, criteria, data=None):
-    initial = {}
-    if sheet is not None:
-        initial = {f"c{s.criterion_id}": s.value for s in sheet.scores.all()}
-        initial["comment"] = sheet.comment
-    form = ScoreForm(data, criteria=criteria, initial=initial, prefix=claim.pk)
+def _sheet_initial(sheet) -> dict:
+    if sheet is None:
+        return {}
+    return {f"c{s.criterion_id}": s.value for s in sheet.scores.all()} | {"comment": sheet.comment}
+
+
+def _sheet_form(claim, sheet, criteria):
+    form = ScoreForm(criteria=criteria, initial=_sheet_initial(sheet), prefix=claim.pk)
     return {"claim": claim, "form": form, "sheet": sheet}
+
+
+def _score_context(request, competition, card=None) -> dict:
+    """The member's cards, one per pitch (`card`, posted and refused, in its place)."""
+    pitches = competition.current_pitches().exclude(status=Claim.Status.WITHDRAWN)
+    criteria = list(competition.criteria.all())
+    sheets = _sheets(competition, request.user)
+    cards = [
+        card
+        if card and card["claim"].pk == claim.pk
+        else _sheet_form(claim, sheets.get(claim.pk), criteria)
+        for claim in pitches
+    ]
+    return {"competition": competition, "cards": cards, "card": card}
 
 
 def competition_score(request, pk):
     """The panel member's page: one sheet per pitch, each saved on its own."""
     competition = get_visible_or_404(Competition, request.user, pk=pk)
     require_perm(request.user, "projects.score_competition", competition)
-    pitches = competition.current_pitches().exclude(status=Claim.Status.WITHDRAWN)
-    criteria = list(competition.criteria.all())
-    sheets = _sheets(competition, request.user)
-    cards = [_sheet_form(claim, sheets.get(claim.pk), criteria) for claim in pitches]
-    context = {"competition": competition, "cards": cards}
+    context = _score_context(request, competition)
     return render(request, "projects/competition_score.html", context)
 
 
 @require_POST
 def competition_score_pitch(request, pk, claim_pk):
-    """Save one sheet; htmx gets the card back (errors in it, status 200), others a redirect."""
+    """Save one sheet; htmx gets the card back (saved, or with its errors), others the page."""
     competition = get_visible_or_404(Competition, request.user, pk=pk)
     require_perm(request.user, "projects.score_competition", competition)
     claim = get_object_or_404(competition.current_pitches(), pk=claim_pk)
     sheet = _sheets(competition, request.user, claim=claim).get(claim.pk)
-    card = _sheet_form(claim, sheet, competition.criteria.all(), data=request.POST)
-    form = card["form"]
-    if form.is_valid():
-        try:
-            card["sheet"] = competitions.submit_scores(
-                competition,
-                claim,
-                acting_user=request.user,
-                values=form.values(),
-                comment=form.cleaned_data["comment"],
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            card["saved"] = True
-            if not request.htmx:
-                messages.success(request, _("Your scores were saved."))
-                return redirect("projects:competition-score", pk=competition.pk)
-    context = {"competition": competition, "card": card}
-    return render(request, "projects/_score_card.html", context)
+    form = ScoreForm(
+        request.POST,
+        criteria=competition.criteria.all(),
+        initial=_sheet_initial(sheet),
+        prefix=claim.pk,
+    )
+    card = {"claim": claim, "form": form, "sheet": sheet}
+
+    def save(comment, **scores):
+        return competitions.submit_scores(
+            competition, claim, acting_user=request.user, values=form.values(), comment=comment
+        )
+
+    def saved_card(sheet):
+        card.update(sheet=sheet, saved=True)
+        return render(
+            request, "projects/_score_card.html", {"competition": competition, "card": card}
+        )
+
+    return submit(
+        request,
+        form,
+        save,
+        message=_("Your scores were saved."),
+        success=reverse("projects:competition-score", args=[competition.pk]),
+        template="projects/competition_score.html",
+        context=lambda: _score_context(request, competition, card),
+        form_name="score_form",
+        fragment="projects/_score_card.html",
+        htmx_success=saved_card,
+    )
 
 
 def competition_results(request, pk):

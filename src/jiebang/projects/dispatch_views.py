@@ -3,11 +3,11 @@ capacity; a unit's own projects."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import press, submit
 from jiebang.core.history import object_history
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import user_scope
@@ -24,30 +24,26 @@ def assign_index(request):
     can_run = can(request.user, "projects.manage_assignment")
     if request.method == "POST":
         require_perm(request.user, "projects.manage_assignment")
-    form = DispatchForm(request.POST or None) if can_run else None  # only for who may run
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        units = dispatch.candidate_units(data["kinds"], data["counties"])
-        weights = dispatch.Weights(data["capability"], data["locality"], data["min_per_region"])
-        try:
-            run = dispatch.run_assignment(
-                acting_user=request.user,
-                projects=data["projects"],
-                units=units,
-                weights=weights,
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The engine proposed a plan; check it and confirm."))
-            return redirect(run)
+
+    def run(projects, kinds, counties, capability, locality, min_per_region):
+        return dispatch.run_assignment(
+            acting_user=request.user,
+            projects=projects,
+            units=dispatch.candidate_units(kinds, counties),
+            weights=dispatch.Weights(capability, locality, min_per_region),
+        )
+
     runs = AssignmentRun.objects.select_related("created_by", "confirmed_by")
-    context = {
-        "form": form,
-        "runs": Paginator(runs, 20).get_page(request.GET.get("page")),
-        "can_run": can_run,
-    }
-    return render(request, "projects/assign_index.html", context)
+    context = {"runs": Paginator(runs, 20).get_page(request.GET.get("page")), "can_run": can_run}
+    return submit(
+        request,
+        DispatchForm(request.POST or None) if can_run else None,  # only for who may run
+        run,
+        message=_("The engine proposed a plan; check it and confirm."),
+        success=lambda run: run,
+        template="projects/assign_index.html",
+        context=context,
+    )
 
 
 def assign_run(request, pk):
@@ -77,41 +73,51 @@ def assign_pair(request, pk, project_pk):
     require_perm(request.user, "projects.manage_assignment")
     run = get_object_or_404(AssignmentRun, pk=pk)
     project = get_object_or_404(run.projects.select_related("region"), pk=project_pk)
-    if request.method != "POST":
-        current = run.pairs.filter(project=project).values_list("unit", flat=True).first()
-        options = dispatch.unit_options(run, project)
-        form = PairForm(run=run, options=options, initial={"unit": current}, prefix=project.pk)
-        context = {"run": run, "project": project, "form": form}
-        template = "projects/_pair_form.html" if request.htmx else "projects/assign_pair.html"
-        return render(request, template, context)
-    form = PairForm(request.POST, run=run, prefix=project.pk)
-    if not form.is_valid():
-        messages.error(request, _("Choose one of the run's units."))
-        return redirect(run)
-    try:
-        pair, warnings = dispatch.reassign(
-            run, project, form.cleaned_data["unit"], acting_user=request.user
-        )
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, _("The plan was changed for %(project)s.") % {"project": project})
+    current = run.pairs.filter(project=project).values_list("unit", flat=True).first()
+    form = PairForm(
+        request.POST or None,
+        run=run,
+        options=dispatch.unit_options(run, project),
+        initial={"unit": current},
+        prefix=project.pk,
+    )
+
+    def reassign(unit):
+        pair, warnings = dispatch.reassign(run, project, unit, acting_user=request.user)
         for warning in warnings:
             messages.warning(request, warning)
-    return redirect(f"{run.get_absolute_url()}#pair-{project.pk}")
+        return pair
+
+    return submit(
+        request,
+        form,
+        reassign,
+        message=_("The plan was changed for %(project)s.") % {"project": project},
+        success=f"{run.get_absolute_url()}#pair-{project.pk}",
+        template="projects/assign_pair.html",
+        context={"run": run, "project": project},
+        fragment="projects/_pair_form.html",
+    )
 
 
 @require_POST
 def assign_confirm(request, pk):
     require_perm(request.user, "projects.manage_assignment")
     run = get_object_or_404(AssignmentRun, pk=pk)
-    try:
-        dispatch.confirm_run(run, acting_user=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, _("The run was confirmed; the projects are assigned."))
-    return redirect(run)
+    return press(
+        request,
+        lambda: dispatch.confirm_run(run, acting_user=request.user),
+        message=_("The run was confirmed; the projects are assigned."),
+        success=run,
+    )
+
+
+def _unit_initial(unit) -> dict:
+    return {"capabilities": unit.capabilities, "project_capacity": unit.project_capacity}
+
+
+def _unit_form(unit):
+    return UnitProfileForm(initial=_unit_initial(unit), prefix=unit.pk)
 
 
 def assign_units(request):
@@ -123,45 +129,39 @@ def assign_units(request):
     )
     page = Paginator(units.order_by("region__path", "name"), 50).get_page(request.GET.get("page"))
     for unit in page:
-        unit.form = UnitProfileForm(
-            initial={"capabilities": unit.capabilities, "project_capacity": unit.project_capacity},
-            prefix=unit.pk,
-        )
+        unit.form = _unit_form(unit)
     context = {"form": form, "page": page}
     return render(request, "projects/assign_units.html", context)
 
 
 @require_POST
 def assign_unit_edit(request, pk):
-    """Save one unit's tags and capacity; htmx gets its row back."""
+    """Save one unit's tags and capacity; htmx gets its row back (saved, or with the errors),
+    others the units page (with only this unit's row when it is refused)."""
     require_perm(request.user, "projects.manage_assignment")
     unit = get_object_or_404(dispatch.with_load(Institution.objects.all()), pk=pk)
-    form = UnitProfileForm(request.POST, prefix=unit.pk)
-    saved = False
-    if form.is_valid():
-        try:
-            dispatch.update_unit_profile(unit, acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            saved = True
-            unit = dispatch.with_load(Institution.objects.all()).get(pk=pk)
-    if not request.htmx:
-        if saved:
-            messages.success(request, _("%(unit)s was saved.") % {"unit": unit})
-        else:
-            errors = [e for field_errors in form.errors.values() for e in field_errors]
-            messages.error(request, " ".join(errors))
-        return redirect("projects:assign-units")
-    unit.form = (
-        form
-        if not saved
-        else UnitProfileForm(
-            initial={"capabilities": unit.capabilities, "project_capacity": unit.project_capacity},
-            prefix=unit.pk,
-        )
+    unit.form = UnitProfileForm(request.POST, initial=_unit_initial(unit), prefix=unit.pk)
+
+    def saved_row(_result):
+        saved = dispatch.with_load(Institution.objects.all()).get(pk=pk)
+        saved.form = _unit_form(saved)
+        return render(request, "projects/_unit_row.html", {"unit": saved, "saved": True})
+
+    def page():
+        return {"form": UnitFilterForm(), "page": Paginator([unit], 50).get_page(1), "unit": unit}
+
+    return submit(
+        request,
+        unit.form,
+        lambda **data: dispatch.update_unit_profile(unit, acting_user=request.user, **data),
+        message=_("%(unit)s was saved.") % {"unit": unit},
+        success="projects:assign-units",
+        template="projects/assign_units.html",
+        context=page,
+        form_name="unit_form",
+        fragment="projects/_unit_row.html",
+        htmx_success=saved_row,
     )
-    return render(request, "projects/_unit_row.html", {"unit": unit, "saved": saved})
 
 
 def my_projects(request):

@@ -401,6 +401,7 @@ class PairForm(forms.Form):
         required=False,
         empty_label=_("(leave unassigned)"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={"invalid_choice": _("Choose one of the run's units.")},
     )
 
     def __init__(self, *args, run, options=None, **kwargs):

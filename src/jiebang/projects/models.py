@@ -245,6 +245,11 @@ class Project(StatusMachine, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[coverage_regions])
+    # Codes stored without declared choices, with their labels (core.history shows those).
+    HISTORY_CHOICES = {
+        "coverage_types": Institution.Kind.choices,
+        "eligible_types": Institution.Kind.choices,
+    }
 
     objects = ProjectQuerySet.as_manager()
 
@@ -258,6 +263,10 @@ class Project(StatusMachine, models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
+
+    def coverage_type_labels(self) -> list[str]:
+        labels = dict(Institution.Kind.choices)
+        return [str(labels.get(code, code)) for code in self.coverage_types]
 
     def move_to(self, status, *, by, reason="") -> "StatusChange":
         """Change the status along TRANSITIONS and record it; DomainError on an illegal move."""
@@ -354,7 +363,10 @@ class StatusChange(models.Model):
         indexes = [models.Index(fields=["project", "changed_at"])]
 
     def __str__(self):
-        return f"{self.project_id}: {self.from_status} → {self.to_status}"
+        return (
+            f"{self.project.code} · "
+            f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
 
 
 CLAIM_ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xlsx", "jpg", "jpeg", "png")
@@ -601,6 +613,8 @@ class GreenChannelCase(StatusMachine, models.Model):
     def is_overdue(self) -> bool:
         return self.overdue_on(timezone.localdate())
 
+    HISTORY_CHOICES = {"departments": Department.choices}
+
     def department_labels(self) -> list[str]:
         labels = dict(self.Department.choices)
         return [str(labels.get(code, code)) for code in self.departments]
@@ -779,7 +793,7 @@ class ScoreSheet(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.claim_id} · {self.member}"
+        return f"{self.claim} · {self.member}"
 
 
 class Score(models.Model):
@@ -876,6 +890,8 @@ class AssignmentRun(models.Model):
         "time_limit_without_balance": _("Time limit reached, without the regional balance"),
     }
 
+    HISTORY_CHOICES = {"solver_status": SOLVER_LABELS}
+
     def get_solver_status_display(self) -> str:
         return self.SOLVER_LABELS.get(self.solver_status, self.solver_status)
 
@@ -916,4 +932,4 @@ class AssignmentPair(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project_id} → {self.unit_id}"
+        return f"{self.project.code} → {self.unit or '—'}"

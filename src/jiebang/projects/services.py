@@ -217,6 +217,23 @@ def update_project(project: Project, *, acting_user, **fields) -> Project:
 
 
 @transaction.atomic
+def save_project(
+    project: Project | None, *, acting_user, indicators=(), milestones=(), **fields
+) -> Project:
+    """Create (`project` None) or update a draft project with new indicators and milestones
+    (rows of their fields), all or nothing. As create_project, update_project and the adds."""
+    if project is None:
+        project = create_project(acting_user=acting_user, **fields)
+    else:
+        project = update_project(project, acting_user=acting_user, **fields)
+    for row in indicators:
+        add_indicator(project, acting_user=acting_user, **row)
+    for row in milestones:
+        add_milestone(project, acting_user=acting_user, **row)
+    return project
+
+
+@transaction.atomic
 def add_indicator(project: Project, *, acting_user, **fields) -> Indicator:
     """Add a quantified indicator to a draft project (city admin)."""
     require_perm(acting_user, "projects.manage_projects", project)

@@ -2,19 +2,16 @@
 
 import os
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Case, Count, Q, Value, When
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiebang.core.actions import act
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import press, submit
+from jiebang.core.forms import ReasonForm
 from jiebang.core.history import object_history
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
@@ -60,8 +57,7 @@ def project_list(request):
     return render(request, "projects/project_list.html", context)
 
 
-def project_detail(request, pk, claim_form=None):
-    project = get_visible_or_404(Project, request.user, pk=pk)
+def _detail_context(request, project) -> dict:
     own_open_claim = project.claims.open().filter(claimant_unit=user_scope(request.user).unit_id)
     is_open = project.channel == Project.Channel.OPEN
     open_call = is_open and project.status == Project.Status.PUBLISHED
@@ -72,11 +68,11 @@ def project_detail(request, pk, claim_form=None):
         and can(request.user, "projects.claim_project", project)
         and not own_open_claim.exists()
     )
-    context = {
+    return {
         "application_deadline": services.application_deadline(project) if open_call else None,
         "applications_closed": closed,
         "claims": _claim_rows(project.claims.visible_to(request.user)),
-        "claim_form": claim_form or (ClaimForm() if can_claim else None),
+        "claim_form": ClaimForm() if can_claim else None,
         **_claim_forms(),
         "project": project,
         "indicators": project.indicators.all(),
@@ -91,7 +87,11 @@ def project_detail(request, pk, claim_form=None):
         "works_on": project.implementing_unit_id is not None
         and Project.objects.implemented_visible_to(request.user).filter(pk=project.pk).exists(),
     }
-    return render(request, "projects/project_detail.html", context)
+
+
+def project_detail(request, pk):
+    project = get_visible_or_404(Project, request.user, pk=pk)
+    return render(request, "projects/project_detail.html", _detail_context(request, project))
 
 
 def _can_open_competition(user, project) -> bool:
@@ -104,40 +104,32 @@ def _can_open_competition(user, project) -> bool:
     )
 
 
-def _save_project(request, project, form, indicators, milestones):
-    """Create or update the project with the new indicators and milestones, in one go."""
-    data = form.cleaned_data
-    fields = {name: data[name] for name in form.Meta.fields}
-    with transaction.atomic():
-        if project is None:
-            project = services.create_project(acting_user=request.user, **fields)
-        else:
-            project = services.update_project(project, acting_user=request.user, **fields)
-        for row in indicators.cleaned_data:
-            if row:
-                services.add_indicator(project, acting_user=request.user, **row)
-        for row in milestones.cleaned_data:
-            if row:
-                services.add_milestone(project, acting_user=request.user, **row)
-    return project
-
-
 def _project_form(request, project=None):
     require_perm(request.user, "projects.manage_projects", project)
-    data = request.POST if request.method == "POST" else None
-    form = ProjectForm(data, instance=project)
-    indicators = IndicatorFormSet(data, prefix="indicators")
-    milestones = MilestoneFormSet(data, prefix="milestones")
-    if data is not None and all(f.is_valid() for f in (form, indicators, milestones)):
-        try:
-            project = _save_project(request, project, form, indicators, milestones)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The project was saved."))
-            return redirect(project)
-    context = {"form": form, "indicators": indicators, "milestones": milestones}
-    return render(request, "projects/project_form.html", {"project": project, **context})
+    form = ProjectForm(request.POST or None, instance=project)
+    indicators = IndicatorFormSet(request.POST or None, prefix="indicators")
+    milestones = MilestoneFormSet(request.POST or None, prefix="milestones")
+
+    def save(**data):
+        fields = {name: data[name] for name in form.Meta.fields}
+        return services.save_project(
+            project,
+            acting_user=request.user,
+            indicators=[row for row in indicators.cleaned_data if row],
+            milestones=[row for row in milestones.cleaned_data if row],
+            **fields,
+        )
+
+    return submit(
+        request,
+        form,
+        save,
+        also={"indicators": indicators, "milestones": milestones},
+        message=_("The project was saved."),
+        success=lambda saved: saved,
+        template="projects/project_form.html",
+        context={"project": project},
+    )
 
 
 def project_create(request):
@@ -152,41 +144,65 @@ def project_edit(request, pk):
 def indicator_remove(request, pk, indicator_pk):
     project = get_visible_or_404(Project, request.user, pk=pk)
     indicator = get_object_or_404(project.indicators, pk=indicator_pk)
-    remove = lambda: services.remove_indicator(indicator, acting_user=request.user)  # noqa: E731
-    return act(request, project, remove, _("The indicator was removed."))
+    return press(
+        request,
+        lambda: services.remove_indicator(indicator, acting_user=request.user),
+        message=_("The indicator was removed."),
+        success=project,
+    )
 
 
 @require_POST
 def milestone_remove(request, pk, milestone_pk):
     project = get_visible_or_404(Project, request.user, pk=pk)
     milestone = get_object_or_404(project.milestones, pk=milestone_pk)
-    remove = lambda: services.remove_milestone(milestone, acting_user=request.user)  # noqa: E731
-    return act(request, project, remove, _("The milestone was removed."))
+    return press(
+        request,
+        lambda: services.remove_milestone(milestone, acting_user=request.user),
+        message=_("The milestone was removed."),
+        success=project,
+    )
 
 
 @require_POST
 def project_withdraw(request, pk):
+    """Withdraw the project; the service asks for the reason."""
     project = get_visible_or_404(Project, request.user, pk=pk)
     require_perm(request.user, "projects.manage_projects", project)
-    form = WithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    withdraw = lambda: services.withdraw_project(  # noqa: E731
-        project, acting_user=request.user, reason=reason
+    return press(
+        request,
+        lambda reason: services.withdraw_project(project, acting_user=request.user, reason=reason),
+        form=ReasonForm(request.POST),
+        message=_("The project was withdrawn."),
+        success=project,
     )
-    return act(request, project, withdraw, _("The project was withdrawn."))
+
+
+def _dimension_page(request, edited=None, form=None) -> dict:
+    """The list of dimensions; the row of `edited` shows what was posted for it (`form`),
+    which failed, with its errors above the table."""
+    dimensions = list(Dimension.objects.annotate(project_count=Count("projects")))
+    for dimension in dimensions:
+        if edited is not None and dimension.pk == edited.pk:  # display only, never saved
+            dimension.name = form["name"].value()
+            dimension.order = form["order"].value()
+            dimension.is_active = form["is_active"].value()
+    return {"dimensions": dimensions, "form": DimensionForm(), "edit_form": form}
 
 
 def dimension_list(request):
     """改革维度: the city admin's list of reform dimensions; POST adds one (last)."""
     require_perm(request.user, "projects.manage_dimensions")
-    if request.method == "POST":
-        add = lambda name: services.create_dimension(acting_user=request.user, name=name)  # noqa: E731
-        message = _("The reform dimension was added.")
-        return act(request, "projects:dimension-list", add, message, DimensionForm(request.POST))
     # Each row is its own small form (DimensionEditForm's fields, posted to dimension_edit).
-    dimensions = Dimension.objects.annotate(project_count=Count("projects"))
-    context = {"dimensions": dimensions, "form": DimensionForm()}
-    return render(request, "projects/dimension_list.html", context)
+    return submit(
+        request,
+        DimensionForm(request.POST or None),
+        lambda name: services.create_dimension(acting_user=request.user, name=name),
+        message=_("The reform dimension was added."),
+        success="projects:dimension-list",
+        template="projects/dimension_list.html",
+        context=lambda: _dimension_page(request),
+    )
 
 
 @require_POST
@@ -194,15 +210,17 @@ def dimension_edit(request, pk):
     """Rename, reorder or switch off (on) one reform dimension."""
     require_perm(request.user, "projects.manage_dimensions")
     dimension = get_object_or_404(Dimension, pk=pk)
-
-    def edit(name, order, is_active):
-        services.update_dimension(
-            dimension, acting_user=request.user, name=name, order=order, is_active=is_active
-        )
-
-    message = _("The reform dimension was saved.")
     form = DimensionEditForm(request.POST)
-    return act(request, "projects:dimension-list", edit, message, form)
+    return submit(
+        request,
+        form,
+        lambda **data: services.update_dimension(dimension, acting_user=request.user, **data),
+        message=_("The reform dimension was saved."),
+        success="projects:dimension-list",
+        template="projects/dimension_list.html",
+        context=lambda: _dimension_page(request, dimension, form),
+        form_name="edit_form",
+    )
 
 
 def list_index(request):
@@ -211,13 +229,16 @@ def list_index(request):
     if request.method == "POST":
         require_perm(request.user, "projects.manage_projects")
     # The form only for who may submit it (checked before it is built, on GET as on POST).
-    form = ProjectListForm(request.POST or None) if can_manage else None
-    if request.method == "POST" and form.is_valid():
-        project_list = services.create_list(acting_user=request.user, **form.cleaned_data)
-        return redirect(project_list)
     lists = ProjectList.objects.visible_to(request.user).prefetch_related("projects")
-    context = {"lists": lists, "form": form, "can_manage": can_manage}
-    return render(request, "projects/list_index.html", context)
+    return submit(
+        request,
+        ProjectListForm(request.POST or None) if can_manage else None,
+        lambda **data: services.create_list(acting_user=request.user, **data),
+        message=None,
+        success=lambda project_list: project_list,
+        template="projects/list_index.html",
+        context={"lists": lists, "can_manage": can_manage},
+    )
 
 
 def list_detail(request, pk):
@@ -225,25 +246,34 @@ def list_detail(request, pk):
     can_manage = can(request.user, "projects.manage_projects", project_list)
     if request.method == "POST":
         require_perm(request.user, "projects.manage_projects", project_list)
-    form = AddProjectsForm(request.POST or None) if can_manage else None
-    if request.method == "POST" and form.is_valid():
-        services.add_projects_to_list(
-            project_list, form.cleaned_data["projects"], acting_user=request.user
-        )
-        return redirect(project_list)
     projects = project_list.projects.visible_to(request.user).select_related(
         "dimension", "implementing_unit"
     )
-    context = {"project_list": project_list, "projects": projects, "form": form}
-    return render(request, "projects/list_detail.html", {**context, "can_manage": can_manage})
+
+    def add(projects):
+        services.add_projects_to_list(project_list, projects, acting_user=request.user)
+
+    return submit(
+        request,
+        AddProjectsForm(request.POST or None) if can_manage else None,
+        add,
+        message=None,
+        success=project_list,
+        template="projects/list_detail.html",
+        context={"project_list": project_list, "projects": projects, "can_manage": can_manage},
+    )
 
 
 @require_POST
 def list_publish(request, pk):
     project_list = get_visible_or_404(ProjectList, request.user, pk=pk)
     require_perm(request.user, "projects.manage_projects", project_list)
-    publish = lambda: services.publish_list(project_list, acting_user=request.user)  # noqa: E731
-    return act(request, project_list, publish, _("The list was published."))
+    return press(
+        request,
+        lambda: services.publish_list(project_list, acting_user=request.user),
+        message=_("The list was published."),
+        success=project_list,
+    )
 
 
 def list_guide(request, pk):
@@ -251,13 +281,15 @@ def list_guide(request, pk):
     can_manage = can(request.user, "projects.manage_projects", project_list)
     if request.method == "POST":
         require_perm(request.user, "projects.manage_projects", project_list)
-    form = GuideForm(request.POST or None, instance=project_list) if can_manage else None
-    if request.method == "POST" and form.is_valid():
-        services.update_guide(project_list, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("The application guide was saved."))
-        return redirect("projects:list-guide", pk=project_list.pk)
-    context = {"project_list": project_list, "form": form, "can_manage": can_manage}
-    return render(request, "projects/list_guide.html", context)
+    return submit(
+        request,
+        GuideForm(request.POST or None, instance=project_list) if can_manage else None,
+        lambda **data: services.update_guide(project_list, acting_user=request.user, **data),
+        message=_("The application guide was saved."),
+        success=reverse("projects:list-guide", args=[project_list.pk]),
+        template="projects/list_guide.html",
+        context={"project_list": project_list, "can_manage": can_manage},
+    )
 
 
 def _claim_rows(claims):
@@ -275,16 +307,16 @@ def project_claim(request, pk):
     """点单: a unit claims the project with its plan; errors come back on the project page."""
     project = get_visible_or_404(Project, request.user, pk=pk)
     require_perm(request.user, "projects.claim_project", project)
-    form = ClaimForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.claim_project(project, acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Your claim was submitted."))
-            return redirect(project)
-    return project_detail(request, pk, claim_form=form)
+    return submit(
+        request,
+        ClaimForm(request.POST, request.FILES),
+        lambda **data: services.claim_project(project, acting_user=request.user, **data),
+        message=_("Your claim was submitted."),
+        success=project,
+        template="projects/project_detail.html",
+        context=lambda: _detail_context(request, project),
+        form_name="claim_form",
+    )
 
 
 def claim_list(request):
@@ -314,18 +346,17 @@ def claim_list(request):
     return render(request, "projects/claim_list.html", context)
 
 
-def _claim_action(request, pk, perform, message):
+def _claim_action(request, pk, perform, message, form=None):
+    """A claim's button (with its note or reason): back to the page it is on (`next`), else
+    the claims."""
     claim = get_visible_or_404(Claim, request.user, pk=pk)
-    try:
-        perform(claim)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, message)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("projects:claim-list")
-    return redirect(next_url)
+    return press(
+        request,
+        lambda **data: perform(claim, **data),
+        form=form,
+        message=message,
+        success="projects:claim-list",
+    )
 
 
 def claim_attachment(request, pk):
@@ -337,32 +368,31 @@ def claim_attachment(request, pk):
     return FileResponse(claim.attachment.open("rb"), as_attachment=True, filename=name)
 
 
-def _text(request, name):
-    return request.POST.get(name, "").strip()
-
-
 @require_POST
 def claim_endorse(request, pk):
-    def endorse(claim):
-        services.endorse_claim(claim, acting_user=request.user, note=_text(request, "note"))
+    def endorse(claim, note):
+        services.endorse_claim(claim, acting_user=request.user, note=note)
 
-    return _claim_action(request, pk, endorse, _("The claim was endorsed."))
+    form = EndorseForm(request.POST)
+    return _claim_action(request, pk, endorse, _("The claim was endorsed."), form)
 
 
 @require_POST
 def claim_approve(request, pk):
-    def approve(claim):
-        services.approve_claim(claim, acting_user=request.user, reason=_text(request, "reason"))
+    def approve(claim, reason):
+        services.approve_claim(claim, acting_user=request.user, reason=reason)
 
-    return _claim_action(request, pk, approve, _("The claim was approved."))
+    form = DecisionForm(request.POST)
+    return _claim_action(request, pk, approve, _("The claim was approved."), form)
 
 
 @require_POST
 def claim_reject(request, pk):
-    def reject(claim):
-        services.reject_claim(claim, acting_user=request.user, reason=_text(request, "reason"))
+    def reject(claim, reason):
+        services.reject_claim(claim, acting_user=request.user, reason=reason)
 
-    return _claim_action(request, pk, reject, _("The claim was rejected."))
+    form = DecisionForm(request.POST)
+    return _claim_action(request, pk, reject, _("The claim was rejected."), form)
 
 
 @require_POST
@@ -399,45 +429,46 @@ def case_list(request):
     return render(request, "projects/case_list.html", context)
 
 
-def case_detail(request, pk, forms=None):
-    case = get_visible_or_404(GreenChannelCase, request.user, pk=pk)
-    context = {
+def _case_context(request, case) -> dict:
+    return {
         "case": case,
         "take_form": TakeCaseForm(initial={"response_deadline": case.response_deadline}),
         "resolve_form": ResolveCaseForm(),
         "close_form": CloseCaseForm(),
-        **(forms or {}),
         "history": object_history(case),
     }
-    return render(request, "projects/case_detail.html", context)
+
+
+def case_detail(request, pk):
+    case = get_visible_or_404(GreenChannelCase, request.user, pk=pk)
+    return render(request, "projects/case_detail.html", _case_context(request, case))
 
 
 def case_create(request):
     require_perm(request.user, "projects.raise_case")
-    form = CaseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.raise_case(acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The case was raised to the task force."))
-            return redirect(case)
-    return render(request, "projects/case_form.html", {"form": form})
+    return submit(
+        request,
+        CaseForm(request.POST or None, user=request.user),
+        lambda **data: services.raise_case(acting_user=request.user, **data),
+        message=_("The case was raised to the task force."),
+        success=lambda case: case,
+        template="projects/case_form.html",
+    )
 
 
 def _case_action(request, pk, form_class, name, perform, message):
+    """A case's form on its page (take, resolve, close): errors come back there."""
     case = get_visible_or_404(GreenChannelCase, request.user, pk=pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            perform(case, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, message)
-            return redirect(case)
-    return case_detail(request, pk, forms={name: form})
+    return submit(
+        request,
+        form_class(request.POST),
+        lambda **data: perform(case, **data),
+        message=message,
+        success=case,
+        template="projects/case_detail.html",
+        context=lambda: _case_context(request, case),
+        form_name=name,
+    )
 
 
 @require_POST

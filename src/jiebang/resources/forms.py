@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiebang.core.forms import BootstrapMixin, style_widgets
 from jiebang.core.permissions import can
@@ -119,7 +120,15 @@ class ExpertForm(BootstrapMixin, forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    expert = forms.ModelChoiceField(queryset=Expert.objects.all())
+    """The expert a suggestion's button assigns."""
+
+    expert = forms.ModelChoiceField(
+        queryset=Expert.objects.all(),
+        error_messages={
+            "required": _("Choose an expert."),
+            "invalid_choice": _("Choose an expert."),
+        },
+    )
 
 
 class AdviceForm(BootstrapMixin, forms.ModelForm):
@@ -149,8 +158,10 @@ class EventFilterForm(BootstrapMixin, forms.Form):
     county = forms.ModelChoiceField(
         label=_("County"), queryset=Region.objects.none(), required=False, empty_label="—"
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=DATE
+    )
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DATE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,17 +1,15 @@
 """Resource pool pages: the expert directory, suggestions per project, advice records and the
 兴聊号直通车 events."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import next_url, press, submit
 from jiebang.core.history import object_history
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
@@ -77,19 +75,22 @@ def expert_detail(request, pk):
 def _expert_form(request, expert=None):
     require_perm(request.user, "resources.manage_experts", expert)
     form = ExpertForm(request.POST or None, instance=expert)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if expert is None:
-                expert = services.create_expert(acting_user=request.user, **fields)
-            else:
-                expert = services.update_expert(expert, acting_user=request.user, **fields)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The expert was saved."))
-            return redirect(expert)
-    return render(request, "resources/expert_form.html", {"form": form, "expert": expert})
+
+    def save(**data):
+        fields = {name: data[name] for name in form.Meta.fields}
+        if expert is None:
+            return services.create_expert(acting_user=request.user, **fields)
+        return services.update_expert(expert, acting_user=request.user, **fields)
+
+    return submit(
+        request,
+        form,
+        save,
+        message=_("The expert was saved."),
+        success=lambda saved: saved,
+        template="resources/expert_form.html",
+        context={"expert": expert},
+    )
 
 
 def expert_create(request):
@@ -133,18 +134,17 @@ def project_expert_assign(request, pk):
     require_perm(request.user, "resources.view_experts")
     project = get_visible_or_404(Project, request.user, pk=pk)
     require_perm(request.user, "resources.assign_expert", project)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose an expert."))
-    else:
-        expert = form.cleaned_data["expert"]
-        try:
-            services.assign_expert(project, expert, acting_user=request.user)
-        except DomainError as e:
-            messages.error(request, e.message)
-        else:
-            messages.success(request, _("%(name)s was assigned.") % {"name": expert.name})
-    return redirect("resources:project-experts", pk=project.pk)
+
+    def assign(expert):
+        return services.assign_expert(project, expert, acting_user=request.user)
+
+    return press(
+        request,
+        assign,
+        form=AssignForm(request.POST),
+        message=lambda assignment: _("%(name)s was assigned.") % {"name": assignment.expert.name},
+        success=reverse("resources:project-experts", args=[project.pk]),
+    )
 
 
 @require_POST
@@ -152,35 +152,28 @@ def project_expert_unassign(request, pk, assignment_pk):
     require_perm(request.user, "resources.view_experts")
     project = get_visible_or_404(Project, request.user, pk=pk)
     assignment = get_object_or_404(ProjectExpert, project=project, pk=assignment_pk)
-    services.unassign_expert(assignment, acting_user=request.user)
-    messages.success(request, _("The expert was taken off the project."))
-    return redirect("resources:project-experts", pk=project.pk)
-
-
-def _next_url(request, default):
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return url
-    return default
+    return press(
+        request,
+        lambda: services.unassign_expert(assignment, acting_user=request.user),
+        message=_("The expert was taken off the project."),
+        success=reverse("resources:project-experts", args=[project.pk]),
+    )
 
 
 def advice_create(request):
     """Record advice: an expert their own, city staff anyone's; ?expert= and ?project= preset
-    the form."""
+    the form; a safe ?next= (or posted next) is where the user goes afterwards."""
     require_perm(request.user, "resources.record_advice")
     initial = {k: request.GET[k] for k in ("expert", "project") if request.GET.get(k)}
-    form = AdviceForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            advice = services.record_advice(acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The advice was recorded."))
-            default = reverse("resources:project-experts", args=[advice.project_id])
-            return redirect(_next_url(request, default))
-    context = {"form": form, "next": _next_url(request, "")}
-    return render(request, "resources/advice_form.html", context)
+    return submit(
+        request,
+        AdviceForm(request.POST or None, initial=initial, user=request.user),
+        lambda **data: services.record_advice(acting_user=request.user, **data),
+        message=_("The advice was recorded."),
+        success=lambda advice: reverse("resources:project-experts", args=[advice.project_id]),
+        template="resources/advice_form.html",
+        context={"next": next_url(request)},
+    )
 
 
 # 兴聊号直通车
@@ -222,8 +215,6 @@ def event_detail(request, pk):
 
 def _event_form(request, event=None):
     require_perm(request.user, "resources.record_event", event)
-    data = request.POST if request.method == "POST" else None
-    form = EventForm(data, instance=event, user=request.user)
     initial = [
         {
             "institution": a.institution_id,
@@ -233,34 +224,35 @@ def _event_form(request, event=None):
         for a in (event.attendance.all() if event else [])
     ]
     rows = AttendanceFormSet(
-        data, initial=initial, prefix="attendance", form_kwargs={"user": request.user}
+        request.POST or None,
+        initial=initial,
+        prefix="attendance",
+        form_kwargs={"user": request.user},
     )
-    if data is not None and form.is_valid() and rows.is_valid():
-        fields = {name: form.cleaned_data[name] for name in services.EVENT_FIELDS}
+
+    def save(experts, **data):
+        fields = {name: data[name] for name in services.EVENT_FIELDS}
         attendance = [
             services.AttendanceRow(**row) for row in rows.cleaned_data if row.get("institution")
         ]
-        experts = form.cleaned_data["experts"]
-        try:
-            if event is None:
-                event = services.create_event(
-                    acting_user=request.user, experts=experts, attendance=attendance, **fields
-                )
-            else:
-                event = services.update_event(
-                    event,
-                    acting_user=request.user,
-                    experts=experts,
-                    attendance=attendance,
-                    **fields,
-                )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The event was saved."))
-            return redirect(event)
-    context = {"form": form, "rows": rows, "event": event}
-    return render(request, "resources/event_form.html", context)
+        if event is None:
+            return services.create_event(
+                acting_user=request.user, experts=experts, attendance=attendance, **fields
+            )
+        return services.update_event(
+            event, acting_user=request.user, experts=experts, attendance=attendance, **fields
+        )
+
+    return submit(
+        request,
+        EventForm(request.POST or None, instance=event, user=request.user),
+        save,
+        also={"rows": rows},
+        message=_("The event was saved."),
+        success=lambda saved: saved,
+        template="resources/event_form.html",
+        context={"event": event},
+    )
 
 
 def event_create(request):

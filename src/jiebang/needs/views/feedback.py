@@ -1,13 +1,13 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiebang.core import exports
+from jiebang.core.actions import submit
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
@@ -54,28 +54,40 @@ def review_queue(request):
     )
 
 
+def _detail_context(request, item) -> dict:
+    item.contact_name, item.contact_phone = _contact(request, item)
+    similar = _visible(request).filter(cluster=item.cluster).count() if item.cluster_id else 0
+    form = CorrectCategoryForm(initial={"category": item.category_id})
+    return {"item": item, "correct_form": form, "similar": similar}
+
+
 def feedback_detail(request, pk):
     require_perm(request.user, "needs.view_feedback")
     item = get_visible_or_404(FeedbackItem, request.user, pk=pk)
-    item.contact_name, item.contact_phone = _contact(request, item)
-    form = CorrectCategoryForm(initial={"category": item.category_id})
-    similar = _visible(request).filter(cluster=item.cluster).count() if item.cluster_id else 0
-    context = {"item": item, "form": form, "similar": similar}
-    return render(request, "needs/feedback_detail.html", context)
+    return render(request, "needs/feedback_detail.html", _detail_context(request, item))
 
 
 @require_POST
 def feedback_correct(request, pk):
+    """Set the item's category; htmx gets the item's category badge back (saved or with the
+    error), others the item's page."""
     item = get_visible_or_404(FeedbackItem, request.user, pk=pk)
-    form = CorrectCategoryForm(request.POST)
-    if form.is_valid():
-        item = services.correct_category(
-            item, form.cleaned_data["category"], acting_user=request.user
-        )
-        if request.htmx:
-            return render(request, "needs/_category_badge.html", {"item": item, "saved": True})
-        messages.success(request, _("Category saved."))
-    return redirect(item)
+
+    def saved_badge(item):
+        return render(request, "needs/_category_badge.html", {"item": item, "saved": True})
+
+    return submit(
+        request,
+        CorrectCategoryForm(request.POST),
+        lambda category: services.correct_category(item, category, acting_user=request.user),
+        message=_("Category saved."),
+        success=item,
+        template="needs/feedback_detail.html",
+        context=lambda: _detail_context(request, item),
+        form_name="correct_form",
+        fragment="needs/_category_badge.html",
+        htmx_success=saved_badge,
+    )
 
 
 def feedback_export(request):
@@ -112,18 +124,16 @@ def feedback_export(request):
 
 def survey_create(request):
     require_perm(request.user, "needs.record_survey")
-    form = SurveyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.record_survey(acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(
-                request, _("Survey record saved and classified as %(c)s.") % {"c": item.category}
-            )
-            return redirect("needs:survey-create")
-    return render(request, "needs/survey_form.html", {"form": form})
+    return submit(
+        request,
+        SurveyForm(request.POST or None, user=request.user),
+        lambda **data: services.record_survey(acting_user=request.user, **data),
+        message=lambda item: (
+            _("Survey record saved and classified as %(c)s.") % {"c": item.category}
+        ),
+        success="needs:survey-create",
+        template="needs/survey_form.html",
+    )
 
 
 ONLINE_LIMIT = 5  # posts per address per hour
@@ -132,23 +142,26 @@ ONLINE_LIMIT = 5  # posts per address per hour
 @login_not_required
 def online_form(request):
     """The public 回音壁 column: no account; a honeypot field and a rate limit keep spam out."""
-    form = OnlineFeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def post(text, county, name, phone, website):
+        if website:  # the honeypot: only a robot fills it in; thank it and keep nothing
+            return None
         key = f"online-feedback:{request.META.get('REMOTE_ADDR', '')}"
-        if form.cleaned_data["website"]:
-            return render(request, "needs/online_thanks.html")
         if cache.get(key, 0) >= ONLINE_LIMIT:
-            form.add_error(
-                None, _("Too many submissions from your network; please try again in an hour.")
+            raise DomainError(
+                _("Too many submissions from your network; please try again in an hour.")
             )
-        else:
-            cache.set(key, cache.get(key, 0) + 1, 3600)
-            data = form.cleaned_data
-            services.submit_online_feedback(
-                text=data["text"], region=data["county"], name=data["name"], phone=data["phone"]
-            )
-            return render(request, "needs/online_thanks.html")
-    return render(request, "needs/online_form.html", {"form": form})
+        cache.set(key, cache.get(key, 0) + 1, 3600)
+        return services.submit_online_feedback(text=text, region=county, name=name, phone=phone)
+
+    return submit(
+        request,
+        OnlineFeedbackForm(request.POST or None),
+        post,
+        message=None,
+        success=lambda item: render(request, "needs/online_thanks.html"),
+        template="needs/online_form.html",
+    )
 
 
 def cluster_list(request):

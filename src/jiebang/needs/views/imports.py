@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import press, submit
 from jiebang.core.permissions import can, require_perm
 
 from .. import services
@@ -14,13 +14,11 @@ from ..forms import MappingForm, UploadForm
 from ..importing import (
     MissingColumns,
     expire_stale_batches,
-    missing_columns,
     read_table,
     rejects_csv,
     resolve_columns,
 )
 from ..models import Channel, ImportBatch
-from ..tasks import start_batch
 
 
 def _batches(request):
@@ -31,24 +29,29 @@ def _batches(request):
     return batches
 
 
+def _import_page(batch):
+    """Where an upload goes on: its column mapping when the file lacks columns, else its
+    progress."""
+    if batch.status == ImportBatch.Status.PENDING and not batch.attempt:
+        return reverse("needs:import-map", args=[batch.pk])
+    return batch
+
+
 def import_list(request):
     batches = _batches(request)
     expire_stale_batches()  # a batch whose job died shows as failed, with its retry button
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = services.start_import(
-                form.cleaned_data["file"], channel=Channel.HOTLINE, acting_user=request.user
-            )
-        except DomainError as e:
-            form.add_error("file", e.message)
-        else:
-            if missing_columns(batch):
-                return redirect("needs:import-map", pk=batch.pk)
-            start_batch(batch)
-            return redirect(batch)
-    page = Paginator(batches, 20).get_page(request.GET.get("page"))
-    return render(request, "needs/import_list.html", {"form": form, "page": page})
+    return submit(
+        request,
+        UploadForm(request.POST or None, request.FILES or None),
+        lambda file: services.upload_import(
+            file, channel=Channel.HOTLINE, acting_user=request.user
+        ),
+        message=None,
+        success=_import_page,
+        template="needs/import_list.html",
+        context=lambda: {"page": Paginator(batches, 20).get_page(request.GET.get("page"))},
+        error_field="file",
+    )
 
 
 def import_map(request, pk):
@@ -62,20 +65,14 @@ def import_map(request, pk):
         missing = []
     except MissingColumns as e:
         missing = e.missing
-    form = MappingForm(request.POST or None, headers=table.headers, missing=missing)
-    if request.method == "POST" and form.is_valid():
-        mapping = {k: v for k, v in form.cleaned_data.items() if v}
-        try:
-            resolve_columns(table, mapping)
-        except MissingColumns as e:
-            form.add_error(None, e.message)
-        else:
-            ImportBatch.objects.filter(pk=batch.pk).update(mapping=mapping)
-            batch.mapping = mapping
-            start_batch(batch)
-            return redirect(batch)
-    return render(
-        request, "needs/import_map.html", {"batch": batch, "form": form, "headers": table.headers}
+    return submit(
+        request,
+        MappingForm(request.POST or None, headers=table.headers, missing=missing),
+        lambda **mapping: services.map_columns(batch, mapping, acting_user=request.user),
+        message=None,
+        success=batch,
+        template="needs/import_map.html",
+        context={"batch": batch, "headers": table.headers},
     )
 
 
@@ -87,17 +84,20 @@ def import_detail(request, pk):
 
 @require_POST
 def import_retry(request, pk):
-    """重试: the uploader runs a failed import again (see services.retry_import)."""
+    """重试: the uploader runs a failed import again (see services.retry_import); one that
+    never had its columns mapped goes back to its mapping."""
     batch = get_object_or_404(_batches(request), pk=pk)
-    try:
-        batch = services.retry_import(batch, acting_user=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        if batch.status == ImportBatch.Status.PENDING and not batch.attempt:
-            return redirect("needs:import-map", pk=batch.pk)
-        messages.success(request, _("The import was started again."))
-    return redirect(batch)
+
+    def message(batch):
+        return None if _import_page(batch) != batch else _("The import was started again.")
+
+    return press(
+        request,
+        lambda: services.retry_import(batch, acting_user=request.user),
+        message=message,
+        success=_import_page,
+        back=batch,
+    )
 
 
 def import_rejects(request, pk):

@@ -1,19 +1,17 @@
 """Proposals (F1.5): drafting, screening, ranking and the decision; the reserve pool (F1.6);
 and the stage-1 settings (categories, scoring weights)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.forms.models import model_to_dict
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from jiebang.core.errors import DomainError
+from jiebang.core.actions import submit
 from jiebang.core.history import object_history
-from jiebang.core.params import parse_id, parse_ids
+from jiebang.core.params import parse_ids
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
 from jiebang.projects import services as project_services
@@ -21,6 +19,7 @@ from jiebang.projects import services as project_services
 from .. import services
 from ..forms_proposals import (
     CategoryForm,
+    CategoryPickForm,
     DecideForm,
     ProposalFilterForm,
     ProposalForm,
@@ -109,29 +108,21 @@ def _detail_context(request, proposal, **forms):
     }
 
 
-def _next_url(request, proposal):
-    """Back to the page the action came from (ranking, reserve pool), else the proposal."""
-    url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return proposal.get_absolute_url()
-
-
 def _act(request, proposal, form_name, form, perform):
-    """Run `perform(cleaned_data)` (one service call, returning the success message) for a
-    valid POST; otherwise show the proposal page with the form and its errors (200)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = perform(form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, message)
-            return redirect(_next_url(request, proposal))
-    context = _detail_context(request, proposal, **{form_name: form})
-    return render(request, "needs/proposal_detail.html", context)
+    """Run `perform(**cleaned_data)` (one service call, returning the success message) for a
+    valid POST; otherwise show the proposal page with the form and its errors (200). Success
+    goes back to the page the action came from (a posted `next`: ranking, reserve pool), else
+    to the proposal."""
+    return submit(
+        request,
+        form,
+        perform,
+        message=lambda message: message,
+        success=proposal,
+        template="needs/proposal_detail.html",
+        context=lambda: _detail_context(request, proposal),
+        form_name=form_name,
+    )
 
 
 def proposal_list(request):
@@ -158,16 +149,14 @@ def proposal_create(request):
     """Draft a proposal, usually from clusters picked on the cluster page (`?clusters=1,2`)."""
     require_perm(request.user, "needs.draft_proposal")
     cluster_ids = parse_ids(",".join(request.GET.getlist("clusters")))
-    form = ProposalForm(request.POST or None, user=request.user, cluster_ids=cluster_ids)
-    if request.method == "POST" and form.is_valid():
-        try:
-            proposal = services.draft_proposal(acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The proposal is drafted."))
-            return redirect(proposal)
-    return render(request, "needs/proposal_form.html", {"form": form})
+    return submit(
+        request,
+        ProposalForm(request.POST or None, user=request.user, cluster_ids=cluster_ids),
+        lambda **data: services.draft_proposal(acting_user=request.user, **data),
+        message=_("The proposal is drafted."),
+        success=lambda proposal: proposal,
+        template="needs/proposal_form.html",
+    )
 
 
 def proposal_detail(request, pk):
@@ -180,23 +169,22 @@ def proposal_screening(request, pk):
     proposal = get_visible_or_404(Proposal, request.user, pk=pk)
     require_perm(request.user, "needs.manage_proposals", proposal)
     initial = {"experts": proposal.experts.all(), "panel_members": proposal.panel_members.all()}
-    form = ScreeningForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.open_screening(proposal, acting_user=request.user, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Screening is open."))
-            return redirect(proposal)
-    return render(request, "needs/proposal_screening.html", {"form": form, "proposal": proposal})
+    return submit(
+        request,
+        ScreeningForm(request.POST or None, initial=initial),
+        lambda **data: services.open_screening(proposal, acting_user=request.user, **data),
+        message=_("Screening is open."),
+        success=proposal,
+        template="needs/proposal_screening.html",
+        context={"proposal": proposal},
+    )
 
 
 def proposal_score(request, pk):
     proposal = get_visible_or_404(Proposal, request.user, pk=pk)
     _require_assigned(request.user, "needs.score_proposal", proposal)
 
-    def perform(data):
+    def perform(**data):
         services.score_proposal(proposal, acting_user=request.user, **data)
         return _("Your score is saved.")
 
@@ -207,7 +195,7 @@ def proposal_verdict(request, pk):
     proposal = get_visible_or_404(Proposal, request.user, pk=pk)
     _require_assigned(request.user, "needs.record_verdict", proposal)
 
-    def perform(data):
+    def perform(**data):
         services.record_verdict(proposal, acting_user=request.user, **data)
         return _("Your verdict is saved.")
 
@@ -219,7 +207,7 @@ def proposal_decide(request, pk):
     proposal = get_visible_or_404(Proposal, request.user, pk=pk)
     require_perm(request.user, "needs.manage_proposals", proposal)
 
-    def perform(data):
+    def perform(**data):
         if data["action"] == DecideForm.SELECT:
             project = project_services.create_project_from_proposal(
                 proposal, acting_user=request.user, note=data["note"]
@@ -242,7 +230,7 @@ def proposal_review(request, pk):
     proposal = get_visible_or_404(Proposal, request.user, pk=pk)
     require_perm(request.user, "needs.manage_proposals", proposal)
 
-    def perform(data):
+    def perform(**data):
         if data["action"] == ReviewForm.UPGRADE:
             project = project_services.upgrade_reserve_proposal(
                 proposal, acting_user=request.user, note=data["note"]
@@ -294,29 +282,37 @@ def reserve_pool(request):
 
 
 def category_list(request):
-    """The problem categories with their item counts; add, rename, switch on or off."""
+    """The problem categories with their item counts; add, rename, switch on or off (a row's
+    form posts its category as `pk`)."""
     require_perm(request.user, "needs.manage_categories")
-    pk = request.POST.get("pk")
-    instance = get_object_or_404(Category, pk=parse_id(pk)) if pk else None
-    form = CategoryForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        category = form.save_by(request.user)
-        messages.success(request, _("Saved %(name)s.") % {"name": category.name})
-        return redirect("needs:category-list")
-    categories = Category.objects.annotate(items=Count("feedbackitem"))
+    pick = CategoryPickForm(request.POST or None)
+    if pick.is_bound and not pick.is_valid():
+        raise Http404
+    instance = pick.cleaned_data["pk"] if pick.is_bound else None  # None: a new category
     context = {
-        "categories": categories,
-        "add_form": CategoryForm() if instance else form,
-        "edit_form": form if instance else None,  # a rename or switch that failed
+        "categories": Category.objects.annotate(items=Count("feedbackitem")),
+        "add_form": CategoryForm(),
+        "edit_form": None,
     }
-    return render(request, "needs/category_list.html", context)
+    return submit(
+        request,
+        CategoryForm(request.POST or None, instance=instance),
+        lambda **data: services.save_category(instance, acting_user=request.user, **data),
+        message=lambda category: _("Saved %(name)s.") % {"name": category.name},
+        success="needs:category-list",
+        template="needs/category_list.html",
+        context=context,
+        form_name="edit_form" if instance else "add_form",  # a rename or switch that failed
+    )
 
 
 def weights_edit(request):
     require_perm(request.user, "needs.manage_proposals")
-    form = WeightsForm(request.POST or None, instance=ScoringWeights.current())
-    if request.method == "POST" and form.is_valid():
-        form.save_by(request.user)
-        messages.success(request, _("The scoring weights are saved."))
-        return redirect(reverse("needs:proposal-ranking"))
-    return render(request, "needs/weights_form.html", {"form": form})
+    return submit(
+        request,
+        WeightsForm(request.POST or None, instance=ScoringWeights.current()),
+        lambda **data: services.set_scoring_weights(acting_user=request.user, **data),
+        message=_("The scoring weights are saved."),
+        success="needs:proposal-ranking",
+        template="needs/weights_form.html",
+    )
