@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "jiebang"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
 
 
-def _pages_without_arguments():
+def pages_without_arguments():
     """Every URL of the URL conf that takes no argument (the API and the admin aside)."""
 
     def walk(patterns, prefix=""):
@@ -37,7 +37,7 @@ def _pages_without_arguments():
 
 
 def test_every_page_sends_the_content_security_policy(login, city_admin, client):
-    pages = _pages_without_arguments()
+    pages = pages_without_arguments()
     assert len(pages) > 40
     anonymous = [client.get(url) for url in ("/", "/accounts/login/", "/needs/online/")]
     staff = login(city_admin)

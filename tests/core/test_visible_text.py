@@ -17,7 +17,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.db import models, transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import translation
 from simple_history.models import HistoricalChanges
 
@@ -26,6 +26,7 @@ from jiebang.orgs.models import Institution, MedicalGroup, User
 from jiebang.projects.models import Project, StatusChange
 
 from .test_scope_matrix import MATRIX
+from .test_security import pages_without_arguments
 
 PERSONAS = ["city_admin", "taskforce", "county_guanxian", "unit_donge", "expert_demo", "panel_demo"]
 
@@ -171,18 +172,9 @@ def problems(text: str, codes: set[str], allowed: set[str]) -> list[str]:
     return found
 
 
-def pages_without_arguments():
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            route = str(p.pattern)
-            if isinstance(p, URLResolver):
-                if route.startswith(("api/", "admin/")):
-                    continue
-                yield from walk(p.url_patterns, prefix + route)
-            elif isinstance(p, URLPattern) and "<" not in route and not p.pattern.regex.groups:
-                yield "/" + prefix + route.lstrip("^").rstrip("$")
-
-    return sorted(set(walk(get_resolver().url_patterns)) - DOWNLOADS)
+def pages_to_read():
+    """Every page without an argument (the walk of test_security), downloads aside."""
+    return sorted(set(pages_without_arguments()) - DOWNLOADS)
 
 
 def detail_pages(user):
@@ -260,7 +252,7 @@ def _read(client, urls, world):
 def test_no_code_and_no_english_on_any_page(world, client, db, username):
     user = User.objects.get(username=username)
     client.force_login(user)
-    urls = [*pages_without_arguments(), *detail_pages(user)]
+    urls = [*pages_to_read(), *detail_pages(user)]
     allowed = world["allowed"]
     if username == "city_admin":
         urls += admin_pages()
