@@ -335,3 +335,30 @@ def test_categories_are_added_renamed_and_switched_off(login, city_admin, task_f
     assert response.status_code == 200 and response.context["edit_form"].errors["name"]
     page = client.get("/needs/settings/categories/")
     assert "药品供应保障" in page.text
+
+
+def test_screening_is_blind_for_reviewers(
+    login, city_admin, guanxian_bureau, expert, second_expert, donge_unit, guanxian
+):
+    """Issue 10: a practice-panel unit sees its own verdict only and never who the experts or
+    the other panel members are, neither on the page nor in the history; staff see both."""
+    proposal = _proposal(
+        guanxian_bureau,
+        "慢病长处方",
+        guanxian,
+        experts=[expert, second_expert],
+        panel=[donge_unit],
+        admin=city_admin,
+    )
+    services.score_proposal(
+        proposal, acting_user=second_expert, feasibility=9, urgency=9, benefit=9, comment="乙意见"
+    )
+    services.record_verdict(proposal, acting_user=donge_unit, verdict="pass", note="可落地")
+    html = login(donge_unit).get(proposal.get_absolute_url()).content.decode()
+    assert "可落地" in html and "不公开" in html
+    for hidden in ("专家乙", "expert_two", expert.username, "乙意见"):
+        assert hidden not in html
+    html = login(second_expert).get(proposal.get_absolute_url()).content.decode()
+    assert "乙意见" in html and "可落地" not in html and expert.username not in html
+    html = login(guanxian_bureau).get(proposal.get_absolute_url()).content.decode()
+    assert "专家乙" in html and "乙意见" in html and "可落地" in html

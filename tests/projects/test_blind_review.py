@@ -61,3 +61,28 @@ def test_after_closing_the_whole_panel_sees_the_ranking(
     assert 'id="results-link"' in detail
     html = client.get(_results(scoring)).content.decode()
     assert 'id="ranking-table"' in html and "专家意见：保障条件薄弱" in html
+
+
+def test_claimants_are_not_told_who_sits_on_the_panel_until_it_closes(
+    login,
+    scoring,
+    claims,  # noqa: F811
+    units,  # noqa: F811
+    city_admin,
+    panel_member,
+    expert,
+):
+    competitions.update_competition(
+        scoring,
+        acting_user=city_admin,
+        session_at=scoring.session_at,
+        place=scoring.place,
+        panel=[panel_member, expert],
+    )
+    client = login(units[0])
+    html = client.get(scoring.get_absolute_url()).content.decode()
+    assert 'id="competition-panel"' not in html
+    assert str(panel_member) not in html and str(expert) not in html
+    assert "不公开" in html  # the history says the panel changed, not to whom
+    member_view = login(panel_member).get(scoring.get_absolute_url()).content.decode()
+    assert 'id="competition-panel"' in member_view

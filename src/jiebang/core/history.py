@@ -8,6 +8,7 @@ from itertools import islice
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalChanges
 
 
@@ -43,7 +44,7 @@ def audited_models():
     return sorted(found, key=lambda m: m._meta.label)
 
 
-def _changes(record) -> list[Change]:
+def _changes(record, sealed=frozenset()) -> list[Change]:
     previous = record.prev_record
     if record.history_type != "~" or previous is None:
         return []
@@ -52,6 +53,9 @@ def _changes(record) -> list[Change]:
     rows = []
     for change in delta.changes:
         field = record.instance_type._meta.get_field(change.field)
+        if change.field in sealed:
+            rows.append(Change(str(field.verbose_name), SEALED, SEALED))
+            continue
         rows.append(
             Change(
                 str(field.verbose_name), _display(field, change.old), _display(field, change.new)
@@ -61,6 +65,7 @@ def _changes(record) -> list[Change]:
 
 
 EMPTY = "—"
+SEALED = gettext_lazy("not disclosed")
 
 
 def _display(field, value):
@@ -110,7 +115,7 @@ def _repr(instance) -> str:
         return f"{instance._meta.verbose_name} #{instance.pk}"
 
 
-def to_row(record) -> HistoryRow:
+def to_row(record, sealed=frozenset()) -> HistoryRow:
     model = record.instance_type
     return HistoryRow(
         date=record.history_date,
@@ -119,13 +124,16 @@ def to_row(record) -> HistoryRow:
         model_label=str(model._meta.verbose_name),
         object_repr=_repr(record.instance),
         object_id=record.instance.pk,
-        changes=_changes(record),
+        changes=_changes(record, sealed),
     )
 
 
-def object_history(obj, limit=50) -> list[HistoryRow]:
+def object_history(obj, limit=50, sealed=()) -> list[HistoryRow]:
+    """The newest `limit` changes of `obj`. The values of the `sealed` fields are not shown
+    (who reviews a blind screening or competition): the row says the field changed, not to
+    what."""
     records = obj.history.select_related("history_user").order_by("-history_date")[:limit]
-    return [to_row(r) for r in records]
+    return [to_row(r, frozenset(sealed)) for r in records]
 
 
 def search(*, models, user_query="", date_from=None, date_to=None, kind="", offset=0, limit=50):

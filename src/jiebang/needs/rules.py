@@ -32,5 +32,8 @@ rules.add_perm("needs.manage_categories", is_city_admin)
 rules.add_perm("needs.view_proposals", is_feedback_staff | is_expert | is_practice_panel_eligible)
 rules.add_perm("needs.draft_proposal", is_feedback_staff)
 rules.add_perm("needs.manage_proposals", is_city_admin)
+# Blind screening: the drafting staff see every sheet and who reviews; an expert or a
+# practice-panel member sees only their own sheet and never the other reviewers' names.
+rules.add_perm("needs.view_all_sheets", is_feedback_staff)
 rules.add_perm("needs.score_proposal", is_expert & is_assigned_expert)
 rules.add_perm("needs.record_verdict", is_assigned_panel_member)

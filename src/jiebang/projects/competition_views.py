@@ -78,6 +78,7 @@ def _manage_forms(competition) -> dict:
 def _detail_context(request, competition) -> dict:
     can_manage = can(request.user, "projects.manage_competitions", competition)
     pitches = competition.current_pitches()
+    sees_panel = can(request.user, "projects.view_competition_panel", competition)
     if not can(request.user, "projects.view_competition_results", competition):
         own = user_scope(request.user)
         if not own.is_city and own.unit_id:
@@ -86,11 +87,11 @@ def _detail_context(request, competition) -> dict:
         "competition": competition,
         "pitches": pitches,
         "criteria": competition.criteria.all(),
-        "panel": competition.panel.order_by("username"),
+        "panel": competition.panel.order_by("username") if sees_panel else None,
         "missing": competitions.missing_sheets(competition),
         # The forms only for who may submit them.
         **(_manage_forms(competition) if can_manage else {}),
-        "history": object_history(competition),
+        "history": object_history(competition, sealed=() if sees_panel else ("panel",)),
     }
 
 

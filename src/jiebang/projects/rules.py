@@ -104,6 +104,9 @@ rules.add_perm("projects.score_competition", (is_panel | is_expert) & is_on_pane
 # Blind review: while sheets come in, a member sees only their own; the ranking and everyone's
 # comments are for city staff, and for the panel once the competition is closed.
 rules.add_perm("projects.view_competition_results", is_city_staff | (is_on_panel & is_concluded))
+# Who sits on the panel is not told to the claimants before the competition closes, so that
+# nobody can lobby a member; the members know each other (they sit together at the roadshow).
+rules.add_perm("projects.view_competition_panel", is_city_staff | is_on_panel | is_concluded)
 
 
 # 派单: the city admin runs the engine, edits and confirms; a unit sees what it was given.

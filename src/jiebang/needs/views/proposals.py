@@ -74,7 +74,7 @@ def _detail_context(request, proposal, **forms):
     user = request.user
     in_screening = proposal.status == Status.SCREENING
     can_manage = can(user, "needs.manage_proposals", proposal)
-    sees_all = can(user, "needs.draft_proposal")
+    sees_all = can(user, "needs.view_all_sheets", proposal)
     scores = list(proposal.scores.select_related("expert").order_by("scored_at"))
     verdicts = list(proposal.verdicts.select_related("member__institution"))
     if not sees_all:
@@ -103,7 +103,9 @@ def _detail_context(request, proposal, **forms):
         "can_manage": can_manage,
         "can_open_screening": can_manage and proposal.status == Status.DRAFT,
         "projects": proposal.projects.order_by("code"),
-        "history": object_history(proposal),
+        "history": object_history(
+            proposal, sealed=() if sees_all else ("experts", "panel_members")
+        ),
         **forms,
     }
 
