@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from jiebang.projects.assignment import greedy, solve, validate  # noqa: E402
+from jiebang.projects.assign.engine import greedy, solve, validate  # noqa: E402
 
 SIZES = [(192, 60), (5000, 500)]
 REGIONS = [

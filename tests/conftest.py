@@ -90,3 +90,18 @@ def login(client, db):
         return client
 
     return _login
+
+
+def pending(user, kind: str):
+    """The records of one kind of pending work waiting for `user` (workbench registry)."""
+    from jiebang.workbench.registry import KINDS
+
+    return KINDS[kind].pending(user)
+
+
+def waiting(user, prefix: str = "") -> int:
+    """How many things of the kinds whose key starts with `prefix` wait for `user` (the badge
+    counts them all)."""
+    from jiebang.workbench.queue import counts
+
+    return sum(c.total for c in counts(user) if c.kind.key.startswith(prefix))

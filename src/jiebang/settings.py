@@ -5,12 +5,17 @@ SECRET_KEY     unset: a random key generated once into var/secret_key
 DEBUG          default off
 ALLOWED_HOSTS  comma-separated, default 127.0.0.1,localhost
 HTTPS          on: secure cookies, HSTS and the HTTPS redirect (production behind TLS)
+SITE_URL       the address users open (links in e-mails), default http://127.0.0.1:8000
+EMAIL_URL      unset: e-mails are printed to the console; smtp://user:pass@host:port (TLS
+               with smtp+tls://) sends them
+NOTIFY_WEBHOOK_URL  set: notifications also go to this WeChat Work robot (企业微信群机器人)
 """
 
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -110,6 +115,7 @@ INSTALLED_APPS = [
     "jiebang.assessment",
     "jiebang.ledger",
     "jiebang.accountability",
+    "jiebang.workbench",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jiebang.core.navigation.navigation",
-                "jiebang.ledger.context.queue_badge",
+                "jiebang.workbench.context.workbench",
             ],
         },
     },
@@ -275,6 +281,25 @@ JIEBANG_JOB_EXPIRERS = [
     "jiebang.needs.importing.expire_stale_batches",
     "jiebang.ledger.excel.expire_stale_jobs",
 ]
+
+# Notifications (workbench): the channels tried for outbound messages, and how a user hears of
+# each topic until they choose. A channel is a class (workbench/channels.py) — an SMS gateway
+# is one more path here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+NOTIFY_WEBHOOK_URL = os.environ.get("NOTIFY_WEBHOOK_URL", "")
+NOTIFY_CHANNELS = ["jiebang.workbench.channels.EmailChannel"]
+if NOTIFY_WEBHOOK_URL:
+    NOTIFY_CHANNELS.append("jiebang.workbench.channels.WebhookChannel")
+NOTIFY_DEFAULT_MODES = {"overdue": "outbound", "interview": "outbound", "rectification": "outbound"}
+_email = urlsplit(os.environ.get("EMAIL_URL", ""))
+if _email.scheme in {"smtp", "smtp+tls"}:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _email.hostname, _email.port or 25
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email.username or "", _email.password or ""
+    EMAIL_USE_TLS = _email.scheme == "smtp+tls"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiebang@localhost")
 
 # Stage 1: items the classifier is less sure of than this land in the review queue.
 NEEDS_REVIEW_THRESHOLD = float(os.environ.get("NEEDS_REVIEW_THRESHOLD", 0.6))

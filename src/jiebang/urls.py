@@ -15,6 +15,7 @@ urlpatterns = [
     path("assessment/", include("jiebang.assessment.urls")),
     path("ledger/", include("jiebang.ledger.urls")),
     path("accountability/", include("jiebang.accountability.urls")),
+    path("work/", include("jiebang.workbench.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

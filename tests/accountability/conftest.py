@@ -6,8 +6,10 @@ from django.utils import timezone
 from jiebang.accountability import services
 from jiebang.core.roles import Role
 from jiebang.orgs.models import User
-from jiebang.projects import services as project_services
+from jiebang.projects.claim import services as claim_services
+from jiebang.projects.lists import services as list_services
 from jiebang.projects.models import Dimension
+from jiebang.projects.project import services as project_services
 
 
 @pytest.fixture(autouse=True)
@@ -71,15 +73,13 @@ def make_claimed(city_admin, guanxian_bureau, guanxian_head):
             title="试点科室上线",
             due_date=datetime.date(2026, 6, 30),
         )
-        project_list = project_services.create_list(
-            acting_user=city_admin, name=f"榜单{project.pk}"
-        )
-        project_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
-        project_services.publish_list(project_list, acting_user=city_admin)
+        project_list = list_services.create_list(acting_user=city_admin, name=f"榜单{project.pk}")
+        list_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+        list_services.publish_list(project_list, acting_user=city_admin)
         project.refresh_from_db()
-        claim = project_services.claim_project(project, acting_user=guanxian_head, plan="方案")
-        project_services.endorse_claim(claim, acting_user=guanxian_bureau)
-        project_services.approve_claim(claim, acting_user=city_admin)
+        claim = claim_services.claim_project(project, acting_user=guanxian_head, plan="方案")
+        claim_services.endorse_claim(claim, acting_user=guanxian_bureau)
+        claim_services.approve_claim(claim, acting_user=city_admin)
         project.refresh_from_db()
         return project
 

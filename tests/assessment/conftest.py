@@ -7,8 +7,10 @@ from jiebang.assessment.services import ensure_default_rules
 from jiebang.core.roles import Role
 from jiebang.core.scoping import user_scope
 from jiebang.orgs.models import User
-from jiebang.projects import services as projects
+from jiebang.projects.claim import services as claim_services
+from jiebang.projects.lists import services as list_services
 from jiebang.projects.models import Project
+from jiebang.projects.project import services as project_services
 
 S = Project.Status
 
@@ -42,7 +44,7 @@ def publish(city_admin):
     """A published project: open for claims, or directed to `unit`."""
 
     def _publish(*, unit=None, end_date=None, title="预住院"):
-        project = projects.create_project(
+        project = project_services.create_project(
             acting_user=city_admin,
             title=title,
             implementing_unit=unit,
@@ -50,12 +52,12 @@ def publish(city_admin):
             start_date=datetime.date(2020, 1, 1),
             end_date=end_date or datetime.date(2099, 12, 31),
         )
-        projects.add_indicator(
+        project_services.add_indicator(
             project, acting_user=city_admin, name="术前等待时间", baseline=5, target=2
         )
-        project_list = projects.create_list(acting_user=city_admin, name=f"榜单 {title}")
-        projects.add_projects_to_list(project_list, [project], acting_user=city_admin)
-        projects.publish_list(project_list, acting_user=city_admin)
+        project_list = list_services.create_list(acting_user=city_admin, name=f"榜单 {title}")
+        list_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+        list_services.publish_list(project_list, acting_user=city_admin)
         project.refresh_from_db()
         return project
 
@@ -68,15 +70,15 @@ def approve_claim(publish, city_admin, guanxian_bureau, shenxian_bureau):
 
     def _approve(unit_user, title="预住院"):
         project = publish(title=title)
-        claim = projects.claim_project(project, acting_user=unit_user, plan="三个月内完成")
+        claim = claim_services.claim_project(project, acting_user=unit_user, plan="三个月内完成")
         path = unit_user.institution.region.path
         bureau = next(
             b
             for b in (guanxian_bureau, shenxian_bureau)
             if path.startswith(user_scope(b).region_path)
         )
-        projects.endorse_claim(claim, acting_user=bureau)
-        projects.approve_claim(claim, acting_user=city_admin)
+        claim_services.endorse_claim(claim, acting_user=bureau)
+        claim_services.approve_claim(claim, acting_user=city_admin)
         project.refresh_from_db()
         return project
 

@@ -26,8 +26,10 @@ def stage4(demo_city, settings, tmp_path):
     from jiebang.core.roles import Role
     from jiebang.ledger import services as ledger
     from jiebang.orgs.models import Institution, Region, User
-    from jiebang.projects import services as projects
+    from jiebang.projects.claim import services as claim_services
+    from jiebang.projects.lists import services as list_services
     from jiebang.projects.models import Dimension, Project
+    from jiebang.projects.project import services as project_services
 
     settings.MEDIA_ROOT = tmp_path / "media"
     admin = User.objects.get(username="city_admin")
@@ -42,9 +44,9 @@ def stage4(demo_city, settings, tmp_path):
         region=donge,
         institution=Institution.objects.filter(kind=Institution.Kind.BUREAU, region=donge).first(),
     )
-    projects.ensure_dimensions()
+    project_services.ensure_dimensions()
     today = timezone.localdate()
-    project = projects.create_project(
+    project = project_services.create_project(
         acting_user=admin,
         title="预住院服务模式改革",
         description="术前检查在门诊完成，缩短平均住院日。",
@@ -53,7 +55,7 @@ def stage4(demo_city, settings, tmp_path):
         start_date=today - datetime.timedelta(days=60),
         end_date=today + datetime.timedelta(days=300),
     )
-    projects.add_indicator(
+    project_services.add_indicator(
         project,
         acting_user=admin,
         name="术前平均等待时间",
@@ -62,19 +64,19 @@ def stage4(demo_city, settings, tmp_path):
         target="2.5",
         direction="down",
     )
-    projects.add_milestone(
+    project_services.add_milestone(
         project,
         acting_user=admin,
         title="试点科室上线",
         due_date=today + datetime.timedelta(days=90),
     )
-    project_list = projects.create_list(acting_user=admin, name="第一批榜单")
-    projects.add_projects_to_list(project_list, [project], acting_user=admin)
-    projects.publish_list(project_list, acting_user=admin)
+    project_list = list_services.create_list(acting_user=admin, name="第一批榜单")
+    list_services.add_projects_to_list(project_list, [project], acting_user=admin)
+    list_services.publish_list(project_list, acting_user=admin)
     project.refresh_from_db()
-    claim = projects.claim_project(project, acting_user=head, plan="三个月内全院推开。")
-    projects.endorse_claim(claim, acting_user=bureau)
-    projects.approve_claim(claim, acting_user=admin)
+    claim = claim_services.claim_project(project, acting_user=head, plan="三个月内全院推开。")
+    claim_services.endorse_claim(claim, acting_user=bureau)
+    claim_services.approve_claim(claim, acting_user=admin)
     project.refresh_from_db()
     assert project.status == Project.Status.CLAIMED
     letter = accountability.generate_letter(project, acting_user=task_force)
@@ -145,8 +147,9 @@ def test_letter_progress_interview_acceptance_gantt(
     # The owner sees the overdue task in 我的待办 and reports progress on the other one,
     # with a real PNG as evidence.
     open_menu(page, "我的待办")
-    expect(page.locator("#own-overdue-table")).to_contain_text(OVERDUE)
-    expect(page.locator(f"#own-overdue-table #task-{overdue.pk}")).to_contain_text("已逾期")
+    own = page.locator(f'[id="work-ledger.overdue_task-{overdue.pk}"]')
+    expect(own).to_contain_text(OVERDUE)
+    expect(own).to_contain_text("已逾期")
     open_menu(page, "任务台账")
     page.get_by_role("link", name=ON_TIME).click()
     expect(page.locator("h1")).to_contain_text(ON_TIME)
@@ -168,14 +171,15 @@ def test_letter_progress_interview_acceptance_gantt(
     switch_user(page, live_server, "taskforce")
     open_menu(page, "我的待办")
     expect(page.locator("h1")).to_contain_text("我的待办")
-    expect(page.locator(f"#scope-overdue-table #task-{overdue.pk}")).to_contain_text("已逾期")
-    waiting = page.locator(f"#waiting-update-{update.pk}")
+    overdue_row = page.locator(f'[id="work-ledger.overdue_task-{overdue.pk}"]')
+    expect(overdue_row).to_contain_text("已逾期")
+    waiting = page.locator(f'[id="work-ledger.confirm_update-{update.pk}"]')
     expect(waiting).to_contain_text(ON_TIME)
     expect(waiting).to_contain_text("40%")
     expect(waiting.locator(".evidence-link")).to_have_text("门诊流程图.png")
     waiting.get_by_role("button", name="确认", exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text("进度已确认")
-    expect(page.locator(f"#waiting-update-{update.pk}")).to_have_count(0)
+    expect(page.locator(f'[id="work-ledger.confirm_update-{update.pk}"]')).to_have_count(0)
 
     # Before the interview the Gantt shows the overdue task in red.
     page.goto(chart_url)
@@ -243,8 +247,7 @@ def test_letter_progress_interview_acceptance_gantt(
     # … and the queue no longer lists it.
     open_menu(page, "我的待办")
     expect(page.locator("h1")).to_contain_text("我的待办")
-    expect(page.locator("body")).not_to_contain_text(OVERDUE)
-    expect(page.locator("#queue-empty")).to_be_visible()
+    expect(page.locator(f'[id="work-ledger.overdue_task-{overdue.pk}"]')).to_have_count(0)
 
     assert Task.objects.get(pk=overdue.pk).status == Task.Status.DONE
     assert outside_requests == []

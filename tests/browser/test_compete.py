@@ -4,6 +4,7 @@ admin runs 派单, gives one project to another unit, confirms; the unit sees it
 import datetime
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from jiebang.orgs.demo import DEMO_PASSWORD
@@ -17,16 +18,18 @@ def stage3(demo_city):
     capabilities both 派单 projects need, 冠县人民医院 a unit user of its own."""
     from jiebang.core.roles import Role
     from jiebang.orgs.models import Institution, Region, User
-    from jiebang.projects import dispatch, services
+    from jiebang.projects.assign import services as assign_services
+    from jiebang.projects.lists import services as list_services
+    from jiebang.projects.project import services as project_services
 
     admin = User.objects.get(username="city_admin")
-    services.ensure_dimensions()
+    project_services.ensure_dimensions()
     guanxian = Institution.objects.get(name="冠县人民医院")
     shenxian = Institution.objects.get(name="莘县人民医院")
     User.objects.create_user(
         "unit_guanxian", password=DEMO_PASSWORD, role=Role.UNIT, institution=guanxian
     )
-    dispatch.update_unit_profile(
+    assign_services.update_unit_profile(
         shenxian, acting_user=admin, capabilities=["信息化", "慢病管理"], project_capacity=2
     )
     start = datetime.date.today()
@@ -37,7 +40,7 @@ def stage3(demo_city):
     ]
     projects = []
     for title, region, capabilities, priority in specs:
-        project = services.create_project(
+        project = project_services.create_project(
             acting_user=admin,
             title=title,
             region=region,
@@ -46,13 +49,13 @@ def stage3(demo_city):
             start_date=start,
             end_date=start + datetime.timedelta(days=90),
         )
-        services.add_indicator(
+        project_services.add_indicator(
             project, acting_user=admin, name="覆盖率", unit="%", baseline=10, target=80
         )
         projects.append(project)
-    project_list = services.create_list(acting_user=admin, name="第一批榜单")
-    services.add_projects_to_list(project_list, projects, acting_user=admin)
-    services.publish_list(project_list, acting_user=admin)
+    project_list = list_services.create_list(acting_user=admin, name="第一批榜单")
+    list_services.add_projects_to_list(project_list, projects, acting_user=admin)
+    list_services.publish_list(project_list, acting_user=admin)
     return projects
 
 
@@ -62,11 +65,11 @@ def switch_user(page, live_server, username):
     expect(page.locator("#user-menu")).to_be_visible()
 
 
-def test_claim_endorse_approve_then_dispatch(page, live_server, stage3, outside_requests):
+def test_claim_endorse_approve_then_assign(page, live_server, stage3, outside_requests):
     from jiebang.orgs.models import Institution
     from jiebang.projects.models import Claim, Project
 
-    claimed, dispatched, other = stage3
+    claimed, assigned, other = stage3
 
     # 点单: the unit claims the open project with its plan.
     switch_user(page, live_server, "unit_guanxian")
@@ -93,12 +96,12 @@ def test_claim_endorse_approve_then_dispatch(page, live_server, stage3, outside_
     assert claimed.status == Project.Status.CLAIMED
 
     # 派单: the two unclaimed projects are picked by default; the engine gives both to 莘县.
-    page.goto(f"{live_server.url}/projects/dispatch/")
-    expect(page.locator("#dispatch-projects")).to_contain_text("检查结果互认平台")
-    expect(page.locator("#dispatch-projects")).not_to_contain_text("预住院服务")
+    page.goto(f"{live_server.url}{reverse('projects:assign-index')}")
+    expect(page.locator("#assign-projects")).to_contain_text("检查结果互认平台")
+    expect(page.locator("#assign-projects")).not_to_contain_text("预住院服务")
     page.click("#run-engine")
     expect(page.locator("#solver-status")).to_have_text("最优")
-    pair = page.locator(f"#pair-{dispatched.pk}")
+    pair = page.locator(f"#pair-{assigned.pk}")
     expect(pair.locator(".pair-unit")).to_contain_text("莘县人民医院")
     expect(pair).to_contain_text("信息化")
     expect(page.locator(f"#pair-{other.pk} .pair-unit")).to_contain_text("莘县人民医院")
@@ -108,7 +111,7 @@ def test_claim_endorse_approve_then_dispatch(page, live_server, stage3, outside_
     guanxian = Institution.objects.get(name="冠县人民医院")
     pair.locator("select").select_option(value=str(guanxian.pk))
     pair.locator("form button[type=submit]").click()
-    pair = page.locator(f"#pair-{dispatched.pk}")
+    pair = page.locator(f"#pair-{assigned.pk}")
     expect(pair.locator(".pair-unit")).to_contain_text("冠县人民医院")
     expect(pair.locator(".pair-unit")).to_contain_text("已调整")
     expect(pair.locator(".pair-score")).to_have_text("2.00")
@@ -120,8 +123,8 @@ def test_claim_endorse_approve_then_dispatch(page, live_server, stage3, outside_
     switch_user(page, live_server, "unit_guanxian")
     page.click("#main-menu >> text=我的任务")
     table = page.locator("#my-projects")
-    expect(table.locator(f"#my-project-{dispatched.pk}")).to_contain_text("检查结果互认平台")
-    expect(table.locator(f"#my-project-{dispatched.pk}")).to_contain_text("派单")
+    expect(table.locator(f"#my-project-{assigned.pk}")).to_contain_text("检查结果互认平台")
+    expect(table.locator(f"#my-project-{assigned.pk}")).to_contain_text("派单")
     expect(table.locator(f"#my-project-{claimed.pk}")).to_contain_text("预住院服务")
     expect(table).not_to_contain_text("慢病随访管理")
     assert outside_requests == []

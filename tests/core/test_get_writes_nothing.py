@@ -12,12 +12,13 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from jiebang.core.navigation import STAGES_BY_SLUG
 from jiebang.orgs.models import User
 
-from .test_scope_matrix import MATRIX, world  # noqa: F401  (the demo's first round)
+from .test_scope_matrix import MATRIX
+from .urlwalk import names_without_arguments
 
 WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 BOOKKEEPING = ("django_session", "axes_")
@@ -43,22 +44,6 @@ def writes(queries, allowed=()) -> list[str]:
     return found
 
 
-def argless_urls() -> list[str]:
-    """The URL names of the pages without arguments (the admin and the API aside)."""
-
-    def walk(patterns, namespace=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                if str(p.pattern).startswith(("admin/", "api/")):
-                    continue
-                inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
-                yield from walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern) and "<" not in str(p.pattern) and p.name:
-                yield f"{namespace}{p.name}"
-
-    return sorted(set(walk(get_resolver().url_patterns)))
-
-
 def test_writes_finds_writes_and_leaves_bookkeeping_out():
     queries = [
         {"sql": 'INSERT INTO "needs_scoringweights" ("feasibility") VALUES (0.4)'},
@@ -79,7 +64,7 @@ def _get(client, url) -> list[str]:
 
 def _argless_writes(client, username) -> dict:
     client.force_login(User.objects.get(username=username))
-    urls = [(name, reverse(name)) for name in argless_urls() if name != "logout"]
+    urls = [(name, reverse(name)) for name in names_without_arguments() if name != "logout"]
     urls += [(f"stage {slug}", reverse("core:stage", args=[slug])) for slug in STAGES_BY_SLUG]
     found = {}
     for name, url in urls:
@@ -88,18 +73,18 @@ def _argless_writes(client, username) -> dict:
     return found
 
 
-# First in the module: `world` (module-scoped) is not loaded yet.
+# First in the module: `world` (module-scoped, tests/core/conftest.py) is not loaded yet.
 @pytest.mark.parametrize("username", ["city_admin", "county_guanxian"])
 def test_a_new_installation_writes_nothing_on_get(client, db, username):
     assert _argless_writes(client, username) == {}
 
 
 @pytest.mark.parametrize("username", ["city_admin", "unit_donge"])
-def test_pages_without_arguments_write_nothing(world, client, db, username):  # noqa: F811
+def test_pages_without_arguments_write_nothing(world, client, db, username):
     assert _argless_writes(client, username) == {}
 
 
-def test_pages_of_objects_write_nothing(world, client, db):  # noqa: F811
+def test_pages_of_objects_write_nothing(world, client, db):
     """Every page with an id (POST-only ones answer 405), with the city admin's first object."""
     user = User.objects.get(username="city_admin")
     client.force_login(user)

@@ -9,6 +9,7 @@ ALL_SYSTEM = [
     "orgs:institution-list",
     "orgs:region-list",
     "core:audit",
+    "workbench:deliveries",
     "admin:index",
 ]
 EXPECTED = {

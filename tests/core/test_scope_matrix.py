@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from jiebang.accountability import models as acc
 from jiebang.assessment.models import PointRule, Recognition
@@ -20,6 +19,9 @@ from jiebang.needs.models import FeedbackItem, ImportBatch, Proposal
 from jiebang.orgs.models import Institution, User
 from jiebang.projects import models as proj
 from jiebang.resources.models import Expert, OutreachEvent, ProjectExpert
+from jiebang.workbench.models import Delivery, Notification
+
+from .urlwalk import names_with_arguments
 
 PERSONAS = [
     "city_admin",
@@ -104,6 +106,31 @@ MEASUREMENT = Case(ledger.IndicatorMeasurement, scope=carried("indicator__projec
 CLAIM = Case(proj.Claim)
 CASE = Case(proj.GreenChannelCase)
 COMPETITION = Case(proj.Competition)
+
+
+def own_notifications(model, user):
+    return model.objects.filter(user=user)
+
+
+def notifications():
+    """One notification for every persona (the demo tells nobody while it loads)."""
+    from jiebang.workbench.services import notify
+
+    if not Notification.objects.filter(key="matrix").exists():
+        users = User.objects.filter(username__in=PERSONAS)
+        notify(users, topic="new_work", key="matrix", title="待办", url="/work/")
+    return Notification.objects.all()
+
+
+def deliveries():
+    notification = notifications().order_by("pk").first()
+    Delivery.objects.get_or_create(notification=notification, channel="email", status="failed")
+    return Delivery.objects.all()
+
+
+def city_admin_only(model, user):
+    return model.objects.all() if user.role == "city_admin" else model.objects.none()
+
 
 MATRIX = {
     "orgs:institution-detail": Case(Institution),
@@ -238,80 +265,22 @@ MATRIX = {
         objects=lambda: acc.Interview.objects.exclude(rectification__evidence=""),
         kwargs=lambda i: {"pk": i.pk, "kind": "evidence"},
     ),
+    "workbench:notification-open": Case(
+        Notification, scope=own_notifications, objects=notifications
+    ),
+    "workbench:delivery-retry": Case(Delivery, scope=city_admin_only, objects=deliveries),
 }
 # Pages whose id is not an object of a scope: the six stages of the menu.
 NOT_OBJECTS = {"core:stage"}
 
 
 def id_urls():
-    def walk(patterns, namespace=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                if str(p.pattern).startswith(("admin/", "api/")):
-                    continue
-                inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
-                yield from walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern) and "<" in str(p.pattern):
-                yield f"{namespace}{p.name}"
-
-    return sorted(set(walk(get_resolver().url_patterns)) - NOT_OBJECTS)
+    return sorted(set(names_with_arguments()) - NOT_OBJECTS)
 
 
 def test_every_id_url_is_in_the_matrix():
     assert sorted(set(id_urls()) - set(MATRIX)) == []
     assert sorted(set(MATRIX) - set(id_urls())) == []
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The first round of the demo city, loaded once for the module and rolled back after."""
-    from django.conf import settings
-    from django.test import override_settings
-    from django.utils.module_loading import import_string
-
-    media = tmp_path_factory.mktemp("media")
-    media_settings = override_settings(MEDIA_ROOT=media)
-    media_settings.enable()
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            for dotted in settings.JIEBANG_DEMO_LOADERS[1:]:  # the org tree is loaded already
-                loader = import_string(dotted)
-                if dotted == "jiebang.needs.demo.load":
-                    loader(n=400)
-                else:
-                    loader()
-            guanxian = Institution.objects.get(name="冠县人民医院")
-            User.objects.create_user(
-                "unit_guanxian_head", role="unit", institution=guanxian, is_unit_head=True
-            )
-            _uploads(media)
-        except BaseException:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-    media_settings.disable()
-
-
-def _uploads(media):
-    """Imports and exports of several users, so both sides of "their own" exist, with their
-    files on disk."""
-    (media / "imports").mkdir(parents=True, exist_ok=True)
-    (media / "imports" / "x.csv").write_text("工单编号,受理时间,诉求内容\n", encoding="utf-8")
-    for name in ("city_admin", "county_guanxian", "unit_donge"):
-        user = User.objects.get(username=name)
-        ImportBatch.objects.create(
-            file_name="热线.csv", channel="hotline", created_by=user, stored_file="imports/x.csv"
-        )
-        ledger.TaskImport.objects.create(
-            file="ledger-imports/x.xlsx", file_name="任务.xlsx", created_by=user
-        )
-        ledger.TaskExport.objects.create(created_by=user)
 
 
 def _first(queryset):

@@ -7,33 +7,18 @@ import re
 from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
 from jiebang.core import exports
 from jiebang.core.text import clean_text, safe_cell
 from jiebang.orgs.models import Institution
 
+from .urlwalk import pages_without_arguments
+
 pytestmark = pytest.mark.django_db
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "jiebang"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
-
-
-def pages_without_arguments():
-    """Every URL of the URL conf that takes no argument (the API and the admin aside)."""
-
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            route = str(p.pattern)
-            if isinstance(p, URLResolver):
-                if route.startswith(("api/", "admin/")):
-                    continue
-                yield from walk(p.url_patterns, prefix + route)
-            elif isinstance(p, URLPattern) and "<" not in route and not p.pattern.regex.groups:
-                yield "/" + prefix + route.lstrip("^").rstrip("$")
-
-    return sorted(set(walk(get_resolver().url_patterns)))
 
 
 def test_every_page_sends_the_content_security_policy(login, city_admin, client):

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import translation
 from simple_history.models import HistoricalChanges
@@ -26,7 +26,10 @@ from jiebang.orgs.models import Institution, MedicalGroup, User
 from jiebang.projects.models import Project, StatusChange
 
 from .test_scope_matrix import MATRIX
-from .test_security import pages_without_arguments
+from .urlwalk import pages_without_arguments
+
+# The demo's first round (tests/core/conftest.py) with fewer feedback items: a faster read.
+DEMO_FEEDBACK_ITEMS = 300
 
 PERSONAS = ["city_admin", "taskforce", "county_guanxian", "unit_donge", "expert_demo", "panel_demo"]
 
@@ -202,37 +205,15 @@ def admin_pages():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The first round of the demo city, loaded once for the module and rolled back after; the
-    Latin words of its data and the codes of every choices."""
-    from django.conf import settings
-    from django.test import override_settings
-    from django.utils.module_loading import import_string
-
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
-    media.enable()
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            for dotted in settings.JIEBANG_DEMO_LOADERS[1:]:  # the org tree is loaded already
-                loader = import_string(dotted)
-                loader(n=300) if dotted == "jiebang.needs.demo.load" else loader()
-            words = data_words()
-        except BaseException:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            media.disable()
-            raise
-    yield {"codes": enum_codes(), "allowed": ALLOWED | words}
+def vocabulary(first_round, django_db_blocker):
+    """On the first round of the demo (tests/core/conftest.py): the Latin words of its data and
+    the codes of every choices."""
     with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-    media.disable()
+        words = data_words()
+    return {"codes": enum_codes(), "allowed": ALLOWED | words}
 
 
-def _read(client, urls, world):
+def _read(client, urls, vocabulary):
     failures = {}
     seen = 0
     for url in urls:
@@ -242,24 +223,24 @@ def _read(client, urls, world):
         seen += 1
         # The admin's own attributes are Django's (its boolean icons' alt is "True"/"False").
         text = visible_text(response.text, attributes=not url.startswith("/admin/"))
-        found = problems(text, world["codes"], world["allowed"])
+        found = problems(text, vocabulary["codes"], vocabulary["allowed"])
         if found:
             failures[url] = found
     return seen, failures
 
 
 @pytest.mark.parametrize("username", PERSONAS)
-def test_no_code_and_no_english_on_any_page(world, client, db, username):
+def test_no_code_and_no_english_on_any_page(vocabulary, client, db, username):
     user = User.objects.get(username=username)
     client.force_login(user)
     urls = [*pages_to_read(), *detail_pages(user)]
-    allowed = world["allowed"]
+    allowed = vocabulary["allowed"]
     if username == "city_admin":
         urls += admin_pages()
         # The admin's login records keep the request as it came: the test client sends no
         # browser name ("<unknown>").
         allowed = allowed | data_words(apps.get_app_config("axes").get_models())
-    seen, failures = _read(client, urls, {**world, "allowed": allowed})
+    seen, failures = _read(client, urls, {**vocabulary, "allowed": allowed})
     assert seen > 10
     assert not failures, "\n".join(
         f"{url} {found}" for url, words in failures.items() for found in words
@@ -290,7 +271,7 @@ def _thead(html: str, table_id: str) -> str:
     return visible_text(match.group(1))
 
 
-def test_project_page_names_coverage_units_and_status_moves(world, client, city_admin):
+def test_project_page_names_coverage_units_and_status_moves(first_round, client, city_admin):
     project = next(
         p
         for p in Project.objects.order_by("pk")
@@ -303,7 +284,9 @@ def test_project_page_names_coverage_units_and_status_moves(world, client, city_
     assert _thead(html, "status-table").split()[:3] == ["时间", "原状态", "新状态"]
 
 
-def test_history_shows_a_dash_for_nothing_a_name_for_a_row_and_says_when_it_is_gone(world, db):
+def test_history_shows_a_dash_for_nothing_a_name_for_a_row_and_says_when_it_is_gone(
+    first_round, db
+):
     """Reproduced: "Deleted 医联体/医共体 (pk=None)" when a foreign key was first filled."""
     institution = Institution.objects.get(name="冠县人民医院")
     first = institution.medical_group
@@ -327,7 +310,7 @@ def test_history_shows_a_dash_for_nothing_a_name_for_a_row_and_says_when_it_is_g
     assert changes == [(deleted, "保留的医联体"), ("—", deleted), (str(first), "—")]
 
 
-def test_audit_log_names_status_moves_by_their_labels(world, client, city_admin):
+def test_audit_log_names_status_moves_by_their_labels(first_round, client, city_admin):
     client.force_login(city_admin)
     text = visible_text(client.get("/audit/?model=projects.HistoricalStatusChange").text)
     latest = StatusChange.objects.order_by("-pk").first()

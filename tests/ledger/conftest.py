@@ -5,8 +5,9 @@ import pytest
 from jiebang.core.roles import Role
 from jiebang.ledger import services
 from jiebang.orgs.models import User
-from jiebang.projects import services as project_services
+from jiebang.projects.lists import services as list_services
 from jiebang.projects.models import Dimension, Project
+from jiebang.projects.project import services as project_services
 
 
 @pytest.fixture(autouse=True)
@@ -62,9 +63,9 @@ def make_contracted_project(city_admin, unit, *, title="预住院服务", start=
     project_services.add_milestone(
         project, acting_user=city_admin, title="试点运行", due_date=datetime.date(2026, 6, 30)
     )
-    project_list = project_services.create_list(acting_user=city_admin, name=f"{title}榜单")
-    project_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
-    project_services.publish_list(project_list, acting_user=city_admin)
+    project_list = list_services.create_list(acting_user=city_admin, name=f"{title}榜单")
+    list_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+    list_services.publish_list(project_list, acting_user=city_admin)
     project.refresh_from_db()
     project.move_to(Project.Status.CONTRACTED, by=city_admin)
     return project

@@ -16,8 +16,10 @@ from jiebang.ledger import services
 from jiebang.ledger.models import DeadlineChangeRequest, Task
 from jiebang.ledger.queries import Queue
 from jiebang.orgs.models import Institution, Region, User
-from jiebang.projects import services as projects
+from jiebang.projects.claim import services as claim_services
+from jiebang.projects.lists import services as list_services
 from jiebang.projects.models import Dimension, Project
+from jiebang.projects.project import services as project_services
 
 R = DeadlineChangeRequest.Status
 BADGE = '<span class="badge rounded-pill text-bg-danger" id="queue-badge">{}</span>'
@@ -42,8 +44,8 @@ def donge_bureau(db):
 @pytest.fixture
 def claimed(city_admin, donge_unit, donge_bureau):
     """An open project claimed by 东阿县人民医院 (unit_donge is its head) through the services."""
-    projects.ensure_dimensions()
-    project = projects.create_project(
+    project_services.ensure_dimensions()
+    project = project_services.create_project(
         acting_user=city_admin,
         title="门诊志愿者服务",
         dimension=Dimension.objects.get(name="法治与行风"),
@@ -51,13 +53,15 @@ def claimed(city_admin, donge_unit, donge_bureau):
         start_date=_days(-60),
         end_date=_days(120),
     )
-    projects.add_indicator(project, acting_user=city_admin, name="投诉件数", baseline=6, target=0)
-    project_list = projects.create_list(acting_user=city_admin, name="第一批")
-    projects.add_projects_to_list(project_list, [project], acting_user=city_admin)
-    projects.publish_list(project_list, acting_user=city_admin)
-    claim = projects.claim_project(project, acting_user=donge_unit, plan="全员轮值就医向导")
-    projects.endorse_claim(claim, acting_user=donge_bureau)
-    projects.approve_claim(claim, acting_user=city_admin)
+    project_services.add_indicator(
+        project, acting_user=city_admin, name="投诉件数", baseline=6, target=0
+    )
+    project_list = list_services.create_list(acting_user=city_admin, name="第一批")
+    list_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+    list_services.publish_list(project_list, acting_user=city_admin)
+    claim = claim_services.claim_project(project, acting_user=donge_unit, plan="全员轮值就医向导")
+    claim_services.endorse_claim(claim, acting_user=donge_bureau)
+    claim_services.approve_claim(claim, acting_user=city_admin)
     project.refresh_from_db()
     return project
 
@@ -91,7 +95,13 @@ def overdue_task(contracted, donge_unit):
 
 
 def _badge(client) -> str:
+    """The sidebar badge: every page shows it."""
     return client.get(reverse("ledger:task-list")).content.decode()
+
+
+def _overdue_in_queue(client, task) -> bool:
+    queue = client.get(reverse("workbench:queue")).content.decode()
+    return f'id="work-ledger.overdue_task-{task.pk}"' in queue
 
 
 def test_before_the_letter_is_confirmed_the_unit_still_edits_its_deadline(
@@ -106,7 +116,8 @@ def test_before_the_letter_is_confirmed_the_unit_still_edits_its_deadline(
 
 def test_after_the_letter_the_unit_cannot_move_an_overdue_deadline(login, overdue_task, donge_unit):
     client = login(donge_unit)
-    assert BADGE.format(1) in _badge(client)  # the overdue task waits in 我的待办
+    # The overdue task waits in 我的待办 (beside the confirmed letter to sign and scan).
+    assert _overdue_in_queue(client, overdue_task) and BADGE.format(2) in _badge(client)
 
     form = client.get(reverse("ledger:task-edit", args=[overdue_task.pk])).content.decode()
     assert 'name="deadline"' in form and "disabled" in form.split('name="deadline"')[1][:200]
@@ -126,7 +137,7 @@ def test_after_the_letter_the_unit_cannot_move_an_overdue_deadline(login, overdu
     assert overdue_task.deadline == _days(-5) and overdue_task.is_overdue
     page = client.get(overdue_task.get_absolute_url()).content.decode()
     assert "已逾期" in page
-    assert BADGE.format(1) in _badge(client)
+    assert _overdue_in_queue(client, overdue_task) and BADGE.format(2) in _badge(client)
 
     with pytest.raises(DomainError) as refused:
         services.update_task(overdue_task, acting_user=donge_unit, deadline=_days(30))
@@ -164,8 +175,8 @@ def test_unit_requests_and_the_task_force_approves(
     # It waits in the task force's and the 东阿 bureau's 我的待办, not in another county's.
     for reviewer in (task_force, donge_bureau):
         reviewer_client = login(reviewer)
-        queue = reviewer_client.get(reverse("ledger:queue")).content.decode()
-        assert f'id="deadline-request-{request.pk}"' in queue, reviewer
+        queue = reviewer_client.get(reverse("workbench:queue")).content.decode()
+        assert f'id="work-ledger.decide_deadline-{request.pk}"' in queue, reviewer
         assert "培训场地改造推迟两周" in queue
         assert Queue(reviewer).deadline_requests.count() == 1
     assert not Queue(guanxian_bureau).deadline_requests.exists()
@@ -180,7 +191,7 @@ def test_unit_requests_and_the_task_force_approves(
 
     client = login(task_force)
     before = _badge(client)
-    response = client.post(approve, {"note": "同意", "next": reverse("ledger:queue")})
+    response = client.post(approve, {"note": "同意", "next": reverse("workbench:queue")})
     assert response.status_code == 302
     request.refresh_from_db()
     overdue_task.refresh_from_db()

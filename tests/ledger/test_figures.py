@@ -113,7 +113,7 @@ def test_unit_reports_with_evidence_and_county_confirms_through_pages(
     assert update.evidence.get().name == "现场照片.png"
 
     client = login(guanxian_bureau)
-    queue = client.get(reverse("ledger:queue"))
+    queue = client.get(reverse("workbench:queue"))
     assert "待确认".encode() in queue.content and "完成方案初稿".encode() in queue.content
     response = client.post(reverse("ledger:update-confirm", args=[update.pk]))
     assert response.status_code == 302
@@ -132,7 +132,7 @@ def test_returned_update_is_shown_to_the_unit_with_its_reason(
     url = reverse("ledger:update-return", args=[update.pk])
     assert client.post(url, {"reason": "请补充会议纪要"}).status_code == 302
     client = login(guanxian_unit)
-    for page in (client.get(reverse("ledger:queue")), client.get(task.get_absolute_url())):
+    for page in (client.get(reverse("workbench:queue")), client.get(task.get_absolute_url())):
         assert "请补充会议纪要".encode() in page.content
         assert "已退回".encode() in page.content
     badge = client.get(reverse("ledger:task-list")).content.decode()

@@ -25,7 +25,7 @@ def test_pages_render_in_chinese_for_the_unit(login, project, task, guanxian_uni
         reverse("ledger:task-list"): "任务台账",
         reverse("ledger:project-ledger", args=[project.pk]): "任务分解",
         task.get_absolute_url(): "报送进度",
-        reverse("ledger:queue"): "我的待办",
+        reverse("workbench:queue"): "我的待办",
         reverse("ledger:task-create", args=[project.pk]): "新建任务",
         reverse("ledger:import"): "导入任务表",
     }
@@ -98,12 +98,12 @@ def test_city_admin_sees_no_report_form(login, task, city_admin):
 def test_queue_per_role(login, project, task, guanxian_unit, guanxian_bureau, task_force):
     services.report_progress(task, acting_user=guanxian_unit, status="in_progress", percent=20)
     for user in (guanxian_unit, guanxian_bureau, task_force):
-        page = login(user).get(reverse("ledger:queue")).content.decode()
-        assert 'id="scope-overdue"' in page and "制定实施方案" in page, user
-    bureau = login(guanxian_bureau).get(reverse("ledger:queue")).content.decode()
-    assert 'id="waiting"' in bureau
-    unit = login(guanxian_unit).get(reverse("ledger:queue")).content.decode()
-    assert 'id="waiting"' not in unit
+        page = login(user).get(reverse("workbench:queue")).content.decode()
+        assert 'data-kind="ledger.overdue_task"' in page and "制定实施方案" in page, user
+    bureau = login(guanxian_bureau).get(reverse("workbench:queue")).content.decode()
+    assert 'data-kind="ledger.confirm_update"' in bureau
+    unit = login(guanxian_unit).get(reverse("workbench:queue")).content.decode()
+    assert 'data-kind="ledger.confirm_update"' not in unit
 
 
 def test_badge_counts_are_cheap(login, task, task_force, django_assert_max_num_queries):

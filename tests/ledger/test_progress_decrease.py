@@ -61,8 +61,8 @@ def test_lower_figure_with_a_reason_reaches_the_reviewer(
     assert update.decrease_reason == "第二批志愿者未通过考核，需重新培训"
     shown = "进度由 60% 降至 40%：第二批志愿者未通过考核，需重新培训"
     client = login(guanxian_bureau)
-    queue = client.get(reverse("ledger:queue")).content.decode()
-    row = queue.split(f'id="waiting-update-{update.pk}"')[1].split("</tr>")[0]
+    queue = client.get(reverse("workbench:queue")).content.decode()
+    row = queue.split(f'id="work-ledger.confirm_update-{update.pk}"')[1].split("</tr>")[0]
     assert shown in row
     assert shown in client.get(task_at_60.get_absolute_url()).content.decode()
 

@@ -24,8 +24,8 @@ def test_queue_lists_only_figures_the_user_may_confirm(
     # 莘县 sees the project (it covers 莘县) and the update, but may not confirm it.
     assert Task.objects.visible_to(shenxian_bureau).filter(pk=task.pk).exists()
     assert list(Queue(shenxian_bureau).waiting_updates) == []
-    page = login(shenxian_bureau).get(reverse("ledger:queue")).content.decode()
-    assert f"waiting-update-{update.pk}" not in page
+    page = login(shenxian_bureau).get(reverse("workbench:queue")).content.decode()
+    assert f"work-ledger.confirm_update-{update.pk}" not in page
     # 冠县 (the unit's county) and the task force have it to confirm.
     assert list(Queue(guanxian_bureau).waiting_updates) == [update]
     assert list(Queue(task_force).waiting_updates) == [update]

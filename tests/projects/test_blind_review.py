@@ -5,7 +5,7 @@ staff, and for the whole panel once it is closed."""
 import pytest
 from django.urls import reverse
 
-from jiebang.projects import competitions
+from jiebang.projects.competition import services as competition_services
 
 from .test_competitions import _score, claims, competition, project, units  # noqa: F401
 from .test_projects import dimension, make_project  # noqa: F401
@@ -15,7 +15,7 @@ from .test_projects import dimension, make_project  # noqa: F401
 def scoring(competition, claims, city_admin, panel_member, expert):  # noqa: F811
     """Scoring under way: the expert has scored every pitch with a comment, the panel member
     only the first one."""
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     for claim, values in zip(claims, ([9, 9, 9, 9], [5, 5, 5, 5], [4, 4, 4, 4]), strict=True):
         _score(competition, claim, expert, values, "专家意见：保障条件薄弱")
     _score(competition, claims[0], panel_member, [8, 8, 8, 8], "评委本人意见")
@@ -55,7 +55,7 @@ def test_after_closing_the_whole_panel_sees_the_ranking(
 ):
     for claim in claims[1:]:
         _score(scoring, claim, panel_member, [5, 5, 5, 5])
-    competitions.close_competition(scoring, acting_user=city_admin)
+    competition_services.close_competition(scoring, acting_user=city_admin)
     client = login(panel_member)
     detail = client.get(scoring.get_absolute_url()).content.decode()
     assert 'id="results-link"' in detail
@@ -72,7 +72,7 @@ def test_claimants_are_not_told_who_sits_on_the_panel_until_it_closes(
     panel_member,
     expert,
 ):
-    competitions.update_competition(
+    competition_services.update_competition(
         scoring,
         acting_user=city_admin,
         session_at=scoring.session_at,

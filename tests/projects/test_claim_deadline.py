@@ -10,7 +10,8 @@ from django.utils import timezone
 from jiebang.core.errors import DomainError
 from jiebang.core.roles import Role
 from jiebang.orgs.models import User
-from jiebang.projects import services
+from jiebang.projects.claim import services as claim_services
+from jiebang.projects.lists import services as list_services
 from jiebang.projects.models import Claim
 
 from .test_projects import dimension, make_project  # noqa: F401
@@ -27,11 +28,11 @@ def guanxian_unit(guanxian_institution):
 def publish_with_deadline(make_project, city_admin):  # noqa: F811
     def _publish(deadline):
         project = make_project(title="门诊志愿服务")
-        project_list = services.create_list(
+        project_list = list_services.create_list(
             acting_user=city_admin, name="第一批", guide_deadline=deadline
         )
-        services.add_projects_to_list(project_list, [project], acting_user=city_admin)
-        services.publish_list(project_list, acting_user=city_admin)
+        list_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+        list_services.publish_list(project_list, acting_user=city_admin)
         project.refresh_from_db()
         return project
 
@@ -44,7 +45,7 @@ def test_claim_after_the_deadline_is_refused_with_the_date(
     deadline = timezone.localdate() - datetime.timedelta(days=1)
     project = publish_with_deadline(deadline)
     with pytest.raises(DomainError) as refused:
-        services.claim_project(project, acting_user=guanxian_unit, plan="方案")
+        claim_services.claim_project(project, acting_user=guanxian_unit, plan="方案")
     assert refused.value.message == f"申报已于 {deadline.isoformat()} 截止。"
 
     client = login(guanxian_unit)
@@ -70,5 +71,5 @@ def test_claim_on_the_deadline_day_is_accepted(login, publish_with_deadline, gua
 
 def test_list_without_a_deadline_stays_open(publish_with_deadline, guanxian_unit):
     project = publish_with_deadline(None)
-    services.claim_project(project, acting_user=guanxian_unit, plan="方案")
+    claim_services.claim_project(project, acting_user=guanxian_unit, plan="方案")
     assert Claim.objects.count() == 1

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from jiebang.core.errors import DomainError
 from jiebang.core.roles import Role
 from jiebang.orgs.models import Institution, User
-from jiebang.projects import services
+from jiebang.projects.claim import services as claim_services
 from jiebang.projects.models import Claim, Project
 
 from .test_projects import _published, dimension, make_project  # noqa: F401
@@ -48,7 +48,9 @@ def open_project(make_project, city_admin):  # noqa: F811
 
 @pytest.fixture
 def claim(open_project, guanxian_unit):
-    return services.claim_project(open_project, acting_user=guanxian_unit, plan="三个月内完成")
+    return claim_services.claim_project(
+        open_project, acting_user=guanxian_unit, plan="三个月内完成"
+    )
 
 
 def test_claim_endorse_approve_rejects_the_other_claims(
@@ -60,7 +62,7 @@ def test_claim_endorse_approve_rejects_the_other_claims(
     assert response.status_code == 302
     claim = Claim.objects.get(project=open_project, claimant_unit=guanxian_unit.institution)
     assert claim.status == C.SUBMITTED
-    other = services.claim_project(open_project, acting_user=guanxian_unit_two, plan="方案乙")
+    other = claim_services.claim_project(open_project, acting_user=guanxian_unit_two, plan="方案乙")
 
     client = login(guanxian_bureau)
     assert claim.plan.encode() in client.get(reverse("projects:claim-list")).content
@@ -90,15 +92,15 @@ def test_claim_endorse_approve_rejects_the_other_claims(
 
 def test_one_open_claim_per_unit_and_withdraw(open_project, guanxian_unit, claim):
     with pytest.raises(DomainError):
-        services.claim_project(open_project, acting_user=guanxian_unit, plan="再来一次")
-    services.withdraw_claim(claim, acting_user=guanxian_unit)
+        claim_services.claim_project(open_project, acting_user=guanxian_unit, plan="再来一次")
+    claim_services.withdraw_claim(claim, acting_user=guanxian_unit)
     assert Claim.objects.get(pk=claim.pk).status == C.WITHDRAWN
-    services.claim_project(open_project, acting_user=guanxian_unit, plan="重新申请")
+    claim_services.claim_project(open_project, acting_user=guanxian_unit, plan="重新申请")
 
 
 def test_other_county_bureau_cannot_see_or_endorse(login, claim, shenxian_bureau):
     with pytest.raises(PermissionDenied):
-        services.endorse_claim(claim, acting_user=shenxian_bureau)
+        claim_services.endorse_claim(claim, acting_user=shenxian_bureau)
     client = login(shenxian_bureau)
     url = reverse("projects:claim-endorse", args=[claim.pk])
     assert client.post(url, {"note": "x"}).status_code == 404
@@ -114,11 +116,11 @@ def test_unit_cannot_claim_draft_or_directed_project(
 ):
     draft = make_project()
     with pytest.raises(DomainError):
-        services.claim_project(draft, acting_user=guanxian_unit, plan="方案")
+        claim_services.claim_project(draft, acting_user=guanxian_unit, plan="方案")
     directed = _published(make_project, city_admin, unit=shenxian_institution)
     assert directed.channel == Project.Channel.DIRECTED
     with pytest.raises(DomainError):
-        services.claim_project(directed, acting_user=guanxian_unit, plan="方案")
+        claim_services.claim_project(directed, acting_user=guanxian_unit, plan="方案")
     assert not Claim.objects.exists()
 
 
@@ -148,9 +150,9 @@ def test_attachment_is_kept_and_served_in_scope(login, open_project, guanxian_un
 
 
 def test_only_city_admin_decides(login, claim, guanxian_bureau, task_force):
-    services.endorse_claim(claim, acting_user=guanxian_bureau)
+    claim_services.endorse_claim(claim, acting_user=guanxian_bureau)
     with pytest.raises(PermissionDenied):
-        services.approve_claim(claim, acting_user=task_force)
+        claim_services.approve_claim(claim, acting_user=task_force)
     client = login(task_force)
     assert client.post(reverse("projects:claim-approve", args=[claim.pk])).status_code == 403
     assert client.post(reverse("projects:claim-reject", args=[claim.pk])).status_code == 403
@@ -158,10 +160,10 @@ def test_only_city_admin_decides(login, claim, guanxian_bureau, task_force):
 
 
 def test_reject_needs_a_reason(claim, guanxian_bureau, city_admin):
-    services.endorse_claim(claim, acting_user=guanxian_bureau)
+    claim_services.endorse_claim(claim, acting_user=guanxian_bureau)
     with pytest.raises(DomainError):
-        services.reject_claim(claim, acting_user=city_admin, reason=" ")
-    services.reject_claim(claim, acting_user=city_admin, reason="方案不完整")
+        claim_services.reject_claim(claim, acting_user=city_admin, reason=" ")
+    claim_services.reject_claim(claim, acting_user=city_admin, reason="方案不完整")
     claim.refresh_from_db()
     assert (claim.status, claim.decision_reason) == (C.REJECTED, "方案不完整")
 
@@ -171,14 +173,14 @@ def test_a_city_level_unit_is_endorsed_by_the_task_force(
 ):
     """The city CDC lies in no county, so no county bureau can endorse its claim."""
     cdc = Institution.objects.get(name="聊城市疾控中心")
-    claim = services.claim_project(
+    claim = claim_services.claim_project(
         open_project, acting_user=_unit_user("unit_city_cdc", cdc), plan="医防融合方案"
     )
     with pytest.raises(PermissionDenied):
-        services.endorse_claim(claim, acting_user=guanxian_bureau)
+        claim_services.endorse_claim(claim, acting_user=guanxian_bureau)
     page = login(task_force).get(reverse("projects:claim-list"))
     assert reverse("projects:claim-endorse", args=[claim.pk]) in page.text
-    services.endorse_claim(claim, acting_user=task_force, note="市直单位，市级专班审核。")
-    services.approve_claim(claim, acting_user=city_admin)
+    claim_services.endorse_claim(claim, acting_user=task_force, note="市直单位，市级专班审核。")
+    claim_services.approve_claim(claim, acting_user=city_admin)
     open_project.refresh_from_db()
     assert open_project.implementing_unit == cdc

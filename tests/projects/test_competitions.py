@@ -12,7 +12,8 @@ from django.utils import timezone
 from jiebang.core.errors import DomainError
 from jiebang.core.roles import Role
 from jiebang.orgs.models import Institution, User
-from jiebang.projects import competitions, services
+from jiebang.projects.claim import services as claim_services
+from jiebang.projects.competition import services as competition_services
 from jiebang.projects.models import Claim, Competition, Project, Score, StatusChange
 
 from .test_projects import _published, dimension, make_project  # noqa: F401
@@ -50,9 +51,9 @@ def claims(project, units, guanxian_bureau, shenxian_bureau):
     """One endorsed claim per unit, in order."""
     made = []
     for n, user in enumerate(units):
-        claim = services.claim_project(project, acting_user=user, plan=f"方案{n + 1}")
+        claim = claim_services.claim_project(project, acting_user=user, plan=f"方案{n + 1}")
         bureau = shenxian_bureau if user.username == "unit_sx" else guanxian_bureau
-        made.append(services.endorse_claim(claim, acting_user=bureau))
+        made.append(claim_services.endorse_claim(claim, acting_user=bureau))
     return made
 
 
@@ -63,7 +64,7 @@ def second_panel_member(db):
 
 @pytest.fixture
 def competition(project, claims, city_admin, panel_member, expert):
-    return competitions.open_competition(
+    return competition_services.open_competition(
         project,
         acting_user=city_admin,
         session_at=timezone.now() + datetime.timedelta(days=3),
@@ -74,7 +75,7 @@ def competition(project, claims, city_admin, panel_member, expert):
 
 def _score(competition, claim, member, values, comment=""):
     criteria = list(competition.criteria.all())
-    return competitions.submit_scores(
+    return competition_services.submit_scores(
         competition,
         claim,
         acting_user=member,
@@ -90,7 +91,7 @@ def test_open_score_rank_close(competition, claims, city_admin, panel_member, ex
         "预期成效",
         "保障条件",
     ]
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     competition.refresh_from_db()
     assert competition.status == K.SCORING
     assert set(competition.pitches.all()) == set(claims)
@@ -103,13 +104,13 @@ def test_open_score_rank_close(competition, claims, city_admin, panel_member, ex
     _score(competition, third, panel_member, [5, 6, 6, 5], "保障条件薄弱")
     _score(competition, third, expert, [6, 5, 6, 5], "人员不足")
 
-    standings = competitions.ranking(competition)
+    standings = competition_services.ranking(competition)
     assert [s.claim for s in standings] == [second, first, third]
     # second: panel 90, expert (27 + 20 + 22.5 + 18) = 87.5 → 88.75
     assert standings[0].total == Decimal("88.75")
     assert standings[1].total == Decimal("73.50")
 
-    competitions.close_competition(competition, acting_user=city_admin)
+    competition_services.close_competition(competition, acting_user=city_admin)
     competition.refresh_from_db()
     project.refresh_from_db()
     for claim in claims:
@@ -130,14 +131,14 @@ def test_open_score_rank_close(competition, claims, city_admin, panel_member, ex
 def test_ties_are_broken_on_the_heaviest_criterion(
     competition, claims, city_admin, panel_member, expert
 ):
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     first, second, third = claims
     competition.panel.remove(expert)
     # Equal totals (30×a + 25×b + 25×c + 20×d): first is better on 方案可行性 (weight 30).
     _score(competition, first, panel_member, [8, 6, 6, 6])  # 240 + 150 + 150 + 120 = 660
     _score(competition, second, panel_member, [6, 8, 6, 7])  # 180 + 200 + 150 + 140 = 670
     _score(competition, third, panel_member, [7, 6, 6, 7.5])  # 210 + 150 + 150 + 150 = 660
-    standings = competitions.ranking(competition)
+    standings = competition_services.ranking(competition)
     assert [s.claim for s in standings] == [second, first, third]
     assert standings[1].total == standings[2].total
     assert "方案可行性" in standings[2].tie_break
@@ -147,60 +148,66 @@ def test_ties_are_broken_on_the_heaviest_criterion(
 def test_withdrawn_pitch_is_left_out_and_members_off_the_panel_do_not_count(
     competition, claims, city_admin, panel_member, expert, units
 ):
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     first, second, third = claims
-    services.withdraw_claim(third, acting_user=units[2])
+    claim_services.withdraw_claim(third, acting_user=units[2])
     _score(competition, first, expert, [10, 10, 10, 10])
     _score(competition, first, panel_member, [5, 5, 5, 5])
     _score(competition, second, panel_member, [6, 6, 6, 6])
     _score(competition, second, expert, [6, 6, 6, 6])
-    assert [s.claim for s in competitions.ranking(competition)] == [first, second]
-    competitions.update_competition(
+    assert [s.claim for s in competition_services.ranking(competition)] == [first, second]
+    competition_services.update_competition(
         competition,
         acting_user=city_admin,
         session_at=competition.session_at,
         place=competition.place,
         panel=[panel_member],
     )
-    assert [s.claim for s in competitions.ranking(competition)] == [second, first]
+    assert [s.claim for s in competition_services.ranking(competition)] == [second, first]
 
 
 def test_close_refuses_incomplete_scoring_and_unendorsed_winner(
     project, units, guanxian_bureau, city_admin, panel_member
 ):
-    a = services.claim_project(project, acting_user=units[0], plan="甲")
-    b = services.claim_project(project, acting_user=units[1], plan="乙")
-    services.endorse_claim(a, acting_user=guanxian_bureau)
-    competition = competitions.open_competition(
+    a = claim_services.claim_project(project, acting_user=units[0], plan="甲")
+    b = claim_services.claim_project(project, acting_user=units[1], plan="乙")
+    claim_services.endorse_claim(a, acting_user=guanxian_bureau)
+    competition = competition_services.open_competition(
         project,
         acting_user=city_admin,
         session_at=timezone.now(),
         place="会议室",
         panel=[panel_member],
     )
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     _score(competition, a, panel_member, [5, 5, 5, 5])
     with pytest.raises(DomainError, match="评审团成员"):
-        competitions.close_competition(competition, acting_user=city_admin)
+        competition_services.close_competition(competition, acting_user=city_admin)
     _score(competition, b, panel_member, [9, 9, 9, 9])
     with pytest.raises(DomainError):
-        competitions.close_competition(competition, acting_user=city_admin)
+        competition_services.close_competition(competition, acting_user=city_admin)
     assert Competition.objects.get(pk=competition.pk).status == K.SCORING
-    services.endorse_claim(b, acting_user=guanxian_bureau)
-    competitions.close_competition(competition, acting_user=city_admin)
+    claim_services.endorse_claim(b, acting_user=guanxian_bureau)
+    competition_services.close_competition(competition, acting_user=city_admin)
     assert Claim.objects.get(pk=b.pk).status == C.APPROVED
 
 
 def test_open_needs_two_open_claims_and_one_at_a_time(project, units, claims, city_admin):
-    services.withdraw_claim(claims[0], acting_user=units[0])
-    services.withdraw_claim(claims[1], acting_user=units[1])
+    claim_services.withdraw_claim(claims[0], acting_user=units[0])
+    claim_services.withdraw_claim(claims[1], acting_user=units[1])
     when = timezone.now()
     with pytest.raises(DomainError):
-        competitions.open_competition(project, acting_user=city_admin, session_at=when, place="x")
-    services.claim_project(project, acting_user=units[0], plan="再次")
-    competitions.open_competition(project, acting_user=city_admin, session_at=when, place="x")
+        competition_services.open_competition(
+            project, acting_user=city_admin, session_at=when, place="x"
+        )
+    claim_services.claim_project(project, acting_user=units[0], plan="再次")
+    competition_services.open_competition(
+        project, acting_user=city_admin, session_at=when, place="x"
+    )
     with pytest.raises(DomainError):
-        competitions.open_competition(project, acting_user=city_admin, session_at=when, place="y")
+        competition_services.open_competition(
+            project, acting_user=city_admin, session_at=when, place="y"
+        )
 
 
 def test_claims_in_a_competition_are_decided_by_it(login, competition, claims, city_admin, units):
@@ -208,17 +215,17 @@ def test_claims_in_a_competition_are_decided_by_it(login, competition, claims, c
     assert reverse("projects:claim-approve", args=[claims[0].pk]) not in page
     assert competition.get_absolute_url() in page
     with pytest.raises(DomainError):
-        services.approve_claim(claims[0], acting_user=city_admin)
+        claim_services.approve_claim(claims[0], acting_user=city_admin)
     with pytest.raises(DomainError):
-        services.reject_claim(claims[0], acting_user=city_admin, reason="不符合")
-    competitions.start_scoring(competition, acting_user=city_admin)
+        claim_services.reject_claim(claims[0], acting_user=city_admin, reason="不符合")
+    competition_services.start_scoring(competition, acting_user=city_admin)
     other = User.objects.create_user(
         "unit_late",
         role=Role.UNIT,
         institution=Institution.objects.filter(kind="township_hc").first(),
     )
     with pytest.raises(DomainError):
-        services.claim_project(competition.project, acting_user=other, plan="迟到")
+        claim_services.claim_project(competition.project, acting_user=other, plan="迟到")
 
 
 @pytest.mark.parametrize(
@@ -232,9 +239,9 @@ def test_claims_in_a_competition_are_decided_by_it(login, competition, claims, c
 )
 def test_illegal_transitions_are_refused(competition, city_admin, path, illegal):
     steps = {
-        "start": lambda c: competitions.start_scoring(c, acting_user=city_admin),
-        "close": lambda c: competitions.close_competition(c, acting_user=city_admin),
-        "cancel": lambda c: competitions.cancel_competition(
+        "start": lambda c: competition_services.start_scoring(c, acting_user=city_admin),
+        "close": lambda c: competition_services.close_competition(c, acting_user=city_admin),
+        "cancel": lambda c: competition_services.cancel_competition(
             c, acting_user=city_admin, reason="改期"
         ),
     }
@@ -247,7 +254,7 @@ def test_illegal_transitions_are_refused(competition, city_admin, path, illegal)
 
 
 def test_criteria_are_fixed_once_scoring_starts(competition, city_admin):
-    competitions.set_criteria(
+    competition_services.set_criteria(
         competition,
         [
             {"name": "可行性", "weight": Decimal(60), "max_score": Decimal(100)},
@@ -257,14 +264,14 @@ def test_criteria_are_fixed_once_scoring_starts(competition, city_admin):
     )
     assert competition.criteria.count() == 2
     with pytest.raises(DomainError):
-        competitions.set_criteria(
+        competition_services.set_criteria(
             competition,
             [{"name": "x", "weight": Decimal(0), "max_score": Decimal(10)}],
             acting_user=city_admin,
         )
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     with pytest.raises(DomainError):
-        competitions.set_criteria(
+        competition_services.set_criteria(
             competition,
             [{"name": "x", "weight": Decimal(1), "max_score": Decimal(10)}],
             acting_user=city_admin,
@@ -276,7 +283,7 @@ def test_scores_must_be_in_range_and_only_while_scoring(
 ):
     with pytest.raises(DomainError):
         _score(competition, claims[0], panel_member, [5, 5, 5, 5])
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     with pytest.raises(DomainError):
         _score(competition, claims[0], panel_member, [11, 5, 5, 5])
     _score(competition, claims[0], panel_member, [5, 5, 5, 5])
@@ -289,19 +296,19 @@ def test_wrong_roles_are_refused(
     competition, claims, city_admin, task_force, panel_member, second_panel_member, units
 ):
     with pytest.raises(PermissionDenied):
-        competitions.start_scoring(competition, acting_user=task_force)
+        competition_services.start_scoring(competition, acting_user=task_force)
     with pytest.raises(PermissionDenied):
-        competitions.open_competition(
+        competition_services.open_competition(
             competition.project, acting_user=units[0], session_at=timezone.now(), place="x"
         )
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     # A panel member who is not on this competition's panel cannot score it.
     with pytest.raises(PermissionDenied):
         _score(competition, claims[0], second_panel_member, [5, 5, 5, 5])
     with pytest.raises(PermissionDenied):
         _score(competition, claims[0], city_admin, [5, 5, 5, 5])
     with pytest.raises(DomainError):
-        competitions.update_competition(
+        competition_services.update_competition(
             competition,
             acting_user=city_admin,
             session_at=timezone.now(),
@@ -351,7 +358,7 @@ def test_admin_pages_and_panel_scoring_page(
 def test_pages_refuse_the_wrong_roles(
     login, competition, claims, task_force, second_panel_member, units, donge_unit, city_admin
 ):
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     score_url = reverse("projects:competition-score", args=[competition.pk])
     # Not on this panel: the competition is out of sight.
     assert login(second_panel_member).get(competition.get_absolute_url()).status_code == 404
@@ -372,7 +379,7 @@ def test_pages_refuse_the_wrong_roles(
 def test_unit_sees_why_it_lost_on_its_claims_page(
     login, competition, claims, city_admin, panel_member, expert, units
 ):
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     for claim, values in zip(claims, ([9, 9, 9, 9], [5, 5, 5, 5], [4, 4, 4, 4]), strict=True):
         _score(competition, claim, panel_member, values, "需加强")
         _score(competition, claim, expert, values)
@@ -384,7 +391,7 @@ def test_unit_sees_why_it_lost_on_its_claims_page(
 def test_pages_keep_their_query_count(
     login, competition, claims, city_admin, panel_member, expert, django_assert_max_num_queries
 ):
-    competitions.start_scoring(competition, acting_user=city_admin)
+    competition_services.start_scoring(competition, acting_user=city_admin)
     for claim in claims:
         _score(competition, claim, panel_member, [5, 6, 7, 8], "意见")
         _score(competition, claim, expert, [8, 7, 6, 5])

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from jiebang.core.errors import DomainError
-from jiebang.projects import services
-from jiebang.projects.forms import ProjectForm
 from jiebang.projects.models import Dimension
+from jiebang.projects.project import services as project_services
+from jiebang.projects.project.forms import ProjectForm
 
 from .test_projects import dimension, make_project  # noqa: F401
 
@@ -55,9 +55,9 @@ def test_add_rename_reorder_and_switch_off(login, city_admin, task_force, dimens
     response = client.post(URL, {"name": "流程优化"}, follow=True)
     assert "已有同名的改革维度" in response.content.decode()
     with pytest.raises(DomainError):
-        services.create_dimension(acting_user=city_admin, name="  ")
+        project_services.create_dimension(acting_user=city_admin, name="  ")
     with pytest.raises(PermissionDenied):
-        services.create_dimension(acting_user=task_force, name="新维度")
+        project_services.create_dimension(acting_user=task_force, name="新维度")
     assert added.history.count() == 3
 
 
@@ -68,7 +68,7 @@ def test_switched_off_dimension_is_not_offered_but_existing_projects_keep_it(
     dimension,  # noqa: F811
 ):
     project = make_project(title="预住院")
-    services.update_dimension(
+    project_services.update_dimension(
         dimension,
         acting_user=city_admin,
         name=dimension.name,
@@ -80,9 +80,9 @@ def test_switched_off_dimension_is_not_offered_but_existing_projects_keep_it(
     project.refresh_from_db()
     assert project.dimension == dimension
     with pytest.raises(DomainError):
-        services.create_project(acting_user=city_admin, title="新项目", dimension=dimension)
+        project_services.create_project(acting_user=city_admin, title="新项目", dimension=dimension)
     # Editing the draft keeps its dimension.
-    services.update_project(
+    project_services.update_project(
         project, acting_user=city_admin, title="预住院服务", dimension=dimension
     )
     page = login(city_admin).get(reverse("projects:project-create")).content.decode()
@@ -100,7 +100,7 @@ def test_migration_seeds_the_nine_dimensions_once(db):
     migration = importlib.import_module("jiebang.projects.migrations.0008_seed_dimensions")
     Dimension.objects.all().delete()
     migration.seed_dimensions(django_apps, None)
-    assert list(Dimension.objects.values_list("name", flat=True)) == services.DIMENSIONS
+    assert list(Dimension.objects.values_list("name", flat=True)) == project_services.DIMENSIONS
     Dimension.objects.filter(name="流程优化").update(name="流程再造")
     migration.seed_dimensions(django_apps, None)  # the admin's list is left alone
     assert Dimension.objects.count() == 9 and not Dimension.objects.filter(name="流程优化").exists()

@@ -8,11 +8,12 @@ from django.urls import reverse
 from jiebang.accountability import services as accountability
 from jiebang.core.errors import DomainError
 from jiebang.core.roles import Role
-from jiebang.ledger.queries import Queue
 from jiebang.orgs.models import User
-from jiebang.projects import dispatch, services
-from jiebang.projects.forms import DispatchForm
+from jiebang.projects.assign import services as assign_services
+from jiebang.projects.assign.forms import AssignForm
+from jiebang.projects.lists import services as list_services
 from jiebang.projects.models import AssignmentPair, Project, StatusChange
+from tests.conftest import pending
 
 from .test_projects import dimension, make_project  # noqa: F401
 
@@ -35,9 +36,9 @@ def published(make_project, city_admin, guanxian_institution):  # noqa: F811
     """One directed project for 冠县人民医院 and one open project, published together."""
     directed = make_project(title="乡村医生县招乡管村用", unit=guanxian_institution)
     open_call = make_project(title="疼痛综合管理")
-    project_list = services.create_list(acting_user=city_admin, name="第一批")
-    services.add_projects_to_list(project_list, [directed, open_call], acting_user=city_admin)
-    services.publish_list(project_list, acting_user=city_admin)
+    project_list = list_services.create_list(acting_user=city_admin, name="第一批")
+    list_services.add_projects_to_list(project_list, [directed, open_call], acting_user=city_admin)
+    list_services.publish_list(project_list, acting_user=city_admin)
     directed.refresh_from_db()
     open_call.refresh_from_db()
     return directed, open_call
@@ -72,24 +73,24 @@ def test_the_named_unit_and_the_city_see_it_as_directed(
     assert directed.code in letters
 
 
-def test_dispatch_never_includes_a_directed_project(
+def test_assign_never_includes_a_directed_project(
     published, city_admin, guanxian_institution, shenxian_institution
 ):
     directed, open_call = published
-    assert list(dispatch.unclaimed_projects()) == [open_call]
-    form = DispatchForm()
+    assert list(assign_services.unclaimed_projects()) == [open_call]
+    form = AssignForm()
     assert directed not in form.fields["projects"].queryset
     units = [guanxian_institution, shenxian_institution]
     for unit in units:
-        dispatch.update_unit_profile(
+        assign_services.update_unit_profile(
             unit, acting_user=city_admin, capabilities=["全科医学"], project_capacity=3
         )
     with pytest.raises(DomainError):
-        dispatch.run_assignment(
+        assign_services.run_assignment(
             acting_user=city_admin,
             projects=[directed, open_call],
             units=units,
-            weights=dispatch.Weights(),
+            weights=assign_services.Weights(),
         )
 
 
@@ -99,14 +100,14 @@ def test_a_run_holding_a_directed_project_cannot_touch_it(
     """A run proposed before this rule (or tampered with) still cannot overwrite the unit."""
     directed, open_call = published
     for unit in (guanxian_institution, shenxian_institution):
-        dispatch.update_unit_profile(
+        assign_services.update_unit_profile(
             unit, acting_user=city_admin, capabilities=["全科医学"], project_capacity=3
         )
-    run = dispatch.run_assignment(
+    run = assign_services.run_assignment(
         acting_user=city_admin,
         projects=[open_call],
         units=[guanxian_institution, shenxian_institution],
-        weights=dispatch.Weights(),
+        weights=assign_services.Weights(),
     )
     run.projects.add(directed)
     AssignmentPair.objects.create(
@@ -118,10 +119,10 @@ def test_a_run_holding_a_directed_project_cannot_touch_it(
         is_local=False,
     )
     with pytest.raises(DomainError) as refused:
-        dispatch.reassign(run, directed, guanxian_institution, acting_user=city_admin)
+        assign_services.reassign(run, directed, guanxian_institution, acting_user=city_admin)
     assert "委托" in refused.value.message
     with pytest.raises(DomainError):
-        dispatch.confirm_run(run, acting_user=city_admin)
+        assign_services.confirm_run(run, acting_user=city_admin)
     directed.refresh_from_db()
     assert directed.implementing_unit == guanxian_institution
     assert directed.status == S.ASSIGNED
@@ -138,15 +139,17 @@ def test_the_letter_of_a_directed_project_is_generated_and_confirmed(
     assert letter.content["unit"]["name"] == "冠县人民医院"
     # The named unit's head finds it in 我的待办, counted in the badge, and confirms it.
     client = login(guanxian_head)
-    queue = client.get(reverse("ledger:queue")).content.decode()
-    assert f'id="letter-to-confirm-{letter.pk}"' in queue and directed.title in queue
+    queue = client.get(reverse("workbench:queue")).content.decode()
+    assert (
+        f'id="work-accountability.confirm_letter-{letter.pk}"' in queue and directed.title in queue
+    )
     assert BADGE.format(1) in queue
     response = client.post(reverse("accountability:letter-confirm", args=[letter.pk]))
     assert response.status_code == 302
     directed.refresh_from_db()
     assert directed.status == S.CONTRACTED
-    queue = client.get(reverse("ledger:queue")).content.decode()
-    assert f'id="letter-to-confirm-{letter.pk}"' not in queue
+    queue = client.get(reverse("workbench:queue")).content.decode()
+    assert f'id="work-accountability.confirm_letter-{letter.pk}"' not in queue
 
 
 def test_only_the_head_of_the_named_unit_is_asked_to_confirm(
@@ -157,6 +160,6 @@ def test_only_the_head_of_the_named_unit_is_asked_to_confirm(
     staff = User.objects.create_user(
         "directed_staff", role=Role.UNIT, institution=guanxian_institution
     )
-    assert not Queue(staff).letters_to_confirm.exists()  # not the head
-    assert not Queue(task_force).letters_to_confirm.exists()
+    assert not pending(staff, "accountability.confirm_letter").exists()  # not the head
+    assert not pending(task_force, "accountability.confirm_letter").exists()
     assert letter.status == letter.Status.DRAFT

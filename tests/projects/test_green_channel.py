@@ -10,7 +10,7 @@ from django.utils import timezone
 from jiebang.core.errors import DomainError
 from jiebang.core.roles import Role
 from jiebang.orgs.models import User
-from jiebang.projects import services
+from jiebang.projects.case import services as case_services
 from jiebang.projects.models import GreenChannelCase
 
 S = GreenChannelCase.Status
@@ -25,7 +25,7 @@ def guanxian_unit(guanxian_institution):
 
 @pytest.fixture
 def case(guanxian_unit):
-    return services.raise_case(
+    return case_services.raise_case(
         acting_user=guanxian_unit,
         title="医保打包付费",
         description="县域医共体打包付费需医保与财政协调",
@@ -69,23 +69,23 @@ def test_unit_raises_task_force_takes_and_resolves(login, guanxian_unit, task_fo
 
 
 def test_resolve_needs_a_resolution_and_close_needs_a_reason(case, task_force):
-    case = services.take_case(case, acting_user=task_force)
+    case = case_services.take_case(case, acting_user=task_force)
     with pytest.raises(DomainError):
-        services.resolve_case(case, acting_user=task_force, resolution="  ")
+        case_services.resolve_case(case, acting_user=task_force, resolution="  ")
     with pytest.raises(DomainError):
-        services.close_unresolved(case, acting_user=task_force, reason="")
-    case = services.close_unresolved(case, acting_user=task_force, reason="需省级政策")
+        case_services.close_unresolved(case, acting_user=task_force, reason="")
+    case = case_services.close_unresolved(case, acting_user=task_force, reason="需省级政策")
     assert (case.status, case.close_reason) == (S.CLOSED_UNRESOLVED, "需省级政策")
     with pytest.raises(DomainError):
-        services.resolve_case(case, acting_user=task_force, resolution="迟到的答复")
+        case_services.resolve_case(case, acting_user=task_force, resolution="迟到的答复")
 
 
 def test_only_the_owner_or_city_admin_resolves(case, task_force, city_admin):
     other = User.objects.create_user("taskforce_two", role=Role.TASK_FORCE)
-    case = services.take_case(case, acting_user=task_force)
+    case = case_services.take_case(case, acting_user=task_force)
     with pytest.raises(PermissionDenied):
-        services.resolve_case(case, acting_user=other, resolution="答复")
-    case = services.resolve_case(case, acting_user=city_admin, resolution="答复")
+        case_services.resolve_case(case, acting_user=other, resolution="答复")
+    case = case_services.resolve_case(case, acting_user=city_admin, resolution="答复")
     assert case.status == S.RESOLVED
 
 
@@ -97,14 +97,14 @@ def test_overdue_is_derived_across_the_deadline_in_local_dates(case, task_force)
     assert case.is_overdue
     case.response_deadline = timezone.localdate()
     assert not case.is_overdue
-    case = services.take_case(case, acting_user=task_force)
-    services.resolve_case(case, acting_user=task_force, resolution="答复")
+    case = case_services.take_case(case, acting_user=task_force)
+    case_services.resolve_case(case, acting_user=task_force, resolution="答复")
     case.refresh_from_db()
     assert not case.overdue_on(deadline + timedelta(days=30))
 
 
 def test_list_puts_overdue_first_with_a_badge_and_filters(login, case, guanxian_unit, city_admin):
-    late = services.raise_case(
+    late = case_services.raise_case(
         acting_user=guanxian_unit, title="逾期事项", description="说明", departments=["education"]
     )
     GreenChannelCase.objects.filter(pk=late.pk).update(
@@ -139,8 +139,8 @@ def test_only_task_force_or_city_admin_takes(login, case, guanxian_unit, guanxia
 def test_only_units_raise(login, task_force, donge_unit):
     assert login(task_force).get(reverse("projects:case-create")).status_code == 403
     with pytest.raises(PermissionDenied):
-        services.raise_case(
+        case_services.raise_case(
             acting_user=task_force, title="t", description="d", departments=["other"]
         )
     with pytest.raises(DomainError):
-        services.raise_case(acting_user=donge_unit, title="t", description="d", departments=[])
+        case_services.raise_case(acting_user=donge_unit, title="t", description="d", departments=[])

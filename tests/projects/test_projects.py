@@ -6,15 +6,16 @@ from django.urls import reverse
 
 from jiebang.core.errors import DomainError
 from jiebang.orgs.models import Region
-from jiebang.projects import services
+from jiebang.projects.lists import services as list_services
 from jiebang.projects.models import Dimension, Project, ProjectList, StatusChange
+from jiebang.projects.project import services as project_services
 
 S = Project.Status
 
 
 @pytest.fixture
 def dimension(db):
-    services.ensure_dimensions()
+    project_services.ensure_dimensions()
     return Dimension.objects.get(name="流程优化")
 
 
@@ -22,7 +23,7 @@ def dimension(db):
 def make_project(city_admin, dimension):
     def _make(*, unit=None, complete=True, **fields):
         fields.setdefault("channel", Project.Channel.DIRECTED if unit else Project.Channel.OPEN)
-        project = services.create_project(
+        project = project_services.create_project(
             acting_user=city_admin,
             title=fields.pop("title", "预住院"),
             dimension=dimension,
@@ -30,7 +31,7 @@ def make_project(city_admin, dimension):
             **fields,
         )
         if complete:
-            services.add_indicator(
+            project_services.add_indicator(
                 project,
                 acting_user=city_admin,
                 name="术前等待时间",
@@ -39,7 +40,7 @@ def make_project(city_admin, dimension):
                 target=2,
                 direction="down",
             )
-            services.add_milestone(
+            project_services.add_milestone(
                 project, acting_user=city_admin, title="试点", due_date=datetime.date(2027, 3, 1)
             )
         return project
@@ -49,16 +50,16 @@ def make_project(city_admin, dimension):
 
 def _published(make_project, city_admin, **kwargs):
     project = make_project(**kwargs)
-    project_list = services.create_list(acting_user=city_admin, name="第一批")
-    services.add_projects_to_list(project_list, [project], acting_user=city_admin)
-    services.publish_list(project_list, acting_user=city_admin)
+    project_list = list_services.create_list(acting_user=city_admin, name="第一批")
+    list_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+    list_services.publish_list(project_list, acting_user=city_admin)
     project.refresh_from_db()
     return project
 
 
 def test_ensure_dimensions_is_idempotent(db):
-    services.ensure_dimensions()
-    services.ensure_dimensions()
+    project_services.ensure_dimensions()
+    project_services.ensure_dimensions()
     assert Dimension.objects.count() == 9
     assert list(Dimension.objects.values_list("name", flat=True))[-1] == "法治与行风"
 
@@ -101,16 +102,16 @@ def test_illegal_moves_raise(make_project, city_admin, path, illegal):
 def test_withdraw_from_claimed(make_project, city_admin):
     project = _published(make_project, city_admin)
     project.move_to(S.CLAIMED, by=city_admin)
-    change = services.withdraw_project(project, acting_user=city_admin, reason="重复")
+    change = project_services.withdraw_project(project, acting_user=city_admin, reason="重复")
     assert change.to_status == S.WITHDRAWN and change.reason == "重复"
 
 
 def test_publish_list_publishes_its_drafts(make_project, city_admin, guanxian_institution):
     directed = make_project(unit=guanxian_institution)
     open_call = make_project(title="疼痛综合管理")
-    project_list = services.create_list(acting_user=city_admin, name="第一批", round_number=1)
-    services.add_projects_to_list(project_list, [directed, open_call], acting_user=city_admin)
-    services.publish_list(project_list, acting_user=city_admin)
+    project_list = list_services.create_list(acting_user=city_admin, name="第一批", round_number=1)
+    list_services.add_projects_to_list(project_list, [directed, open_call], acting_user=city_admin)
+    list_services.publish_list(project_list, acting_user=city_admin)
     project_list.refresh_from_db()
     assert project_list.status == ProjectList.Status.PUBLISHED
     assert project_list.published_at is not None
@@ -120,32 +121,32 @@ def test_publish_list_publishes_its_drafts(make_project, city_admin, guanxian_in
         "疼痛综合管理": S.PUBLISHED,
     }
     with pytest.raises(DomainError):
-        services.publish_list(project_list, acting_user=city_admin)
+        list_services.publish_list(project_list, acting_user=city_admin)
 
 
 @pytest.mark.parametrize("missing", ["unit", "indicator", "timeline"])
 def test_publish_list_requires_three_elements(make_project, city_admin, dimension, missing):
-    project = services.create_project(
+    project = project_services.create_project(
         acting_user=city_admin,
         title="DRG 付费改革",
         dimension=dimension,
         channel=Project.Channel.DIRECTED if missing == "unit" else Project.Channel.OPEN,
     )
     if missing != "indicator":
-        services.add_indicator(
+        project_services.add_indicator(
             project, acting_user=city_admin, name="结算率", baseline=60, target=90
         )
     if missing != "timeline":
-        services.update_project(
+        project_services.update_project(
             project,
             acting_user=city_admin,
             start_date=datetime.date(2027, 1, 1),
             end_date=datetime.date(2027, 12, 31),
         )
-    project_list = services.create_list(acting_user=city_admin, name="第二批")
-    services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+    project_list = list_services.create_list(acting_user=city_admin, name="第二批")
+    list_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
     with pytest.raises(DomainError):
-        services.publish_list(project_list, acting_user=city_admin)
+        list_services.publish_list(project_list, acting_user=city_admin)
     project.refresh_from_db()
     assert project.status == S.DRAFT
     assert ProjectList.objects.get(pk=project_list.pk).status == ProjectList.Status.DRAFT
@@ -153,9 +154,9 @@ def test_publish_list_requires_three_elements(make_project, city_admin, dimensio
 
 def test_only_city_admin_manages(make_project, task_force):
     with pytest.raises(PermissionDenied):
-        services.create_project(acting_user=task_force, title="x")
+        project_services.create_project(acting_user=task_force, title="x")
     with pytest.raises(PermissionDenied):
-        services.withdraw_project(make_project(), acting_user=task_force, reason="")
+        project_services.withdraw_project(make_project(), acting_user=task_force, reason="")
 
 
 def test_unit_sees_published_not_drafts(make_project, city_admin, donge_unit):
@@ -242,8 +243,8 @@ def test_form_page_is_403_for_task_force(login, task_force, dimension):
 
 def test_only_city_admin_may_publish(login, make_project, city_admin, task_force):
     project = make_project()
-    project_list = services.create_list(acting_user=city_admin, name="第一批")
-    services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+    project_list = list_services.create_list(acting_user=city_admin, name="第一批")
+    list_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
     url = reverse("projects:list-publish", args=[project_list.pk])
     assert login(task_force).post(url).status_code == 403
     project.refresh_from_db()
@@ -254,21 +255,21 @@ def test_only_city_admin_may_publish(login, make_project, city_admin, task_force
 
 
 def test_unit_reads_guide_of_published_list_only(login, make_project, city_admin, donge_unit):
-    project_list = services.create_list(
+    project_list = list_services.create_list(
         acting_user=city_admin, name="第一批", guide_contact="0635-1234567"
     )
     guide_url = reverse("projects:list-guide", args=[project_list.pk])
     client = login(donge_unit)
     assert client.get(guide_url).status_code == 404
-    services.add_projects_to_list(project_list, [make_project()], acting_user=city_admin)
-    services.publish_list(project_list, acting_user=city_admin)
+    list_services.add_projects_to_list(project_list, [make_project()], acting_user=city_admin)
+    list_services.publish_list(project_list, acting_user=city_admin)
     response = client.get(guide_url)
     assert response.status_code == 200 and "0635-1234567" in response.text
     assert client.post(guide_url, {"name": "x"}).status_code == 403
 
 
 def test_admin_edits_guide(login, city_admin):
-    project_list = services.create_list(acting_user=city_admin, name="第一批")
+    project_list = list_services.create_list(acting_user=city_admin, name="第一批")
     url = reverse("projects:list-guide", args=[project_list.pk])
     data = {"name": "第一批", "guide_process": "网上申报", "guide_contact": "卫健委"}
     assert login(city_admin).post(url, data).status_code == 302

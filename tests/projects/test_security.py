@@ -11,9 +11,12 @@ from jiebang.core.errors import DomainError
 from jiebang.core.roles import Role
 from jiebang.core.scoping import NOTHING, user_scope
 from jiebang.orgs.models import User
-from jiebang.projects import services
-from jiebang.projects.forms import CaseForm
+from jiebang.projects.case import services as case_services
+from jiebang.projects.case.forms import CaseForm
+from jiebang.projects.claim import services as claim_services
+from jiebang.projects.lists import services as list_services
 from jiebang.projects.models import Claim, GreenChannelCase, Project
+from jiebang.projects.project import services as project_services
 
 from .test_projects import _published, dimension, make_project  # noqa: F401
 
@@ -51,14 +54,14 @@ def hospital_panel(expert_hospital):
 def hospital_claim(make_project, city_admin, hospital_head):  # noqa: F811
     project = _published(make_project, city_admin)
     upload = SimpleUploadedFile("方案.pdf", b"%PDF-1.4")
-    return services.claim_project(
+    return claim_services.claim_project(
         project, acting_user=hospital_head, plan="三个月内完成", attachment=upload
     )
 
 
 @pytest.fixture
 def hospital_case(hospital_head):
-    return services.raise_case(acting_user=hospital_head, **CASE)
+    return case_services.raise_case(acting_user=hospital_head, **CASE)
 
 
 # 1. An institution gives its scope to unit users only.
@@ -160,7 +163,7 @@ def test_case_cannot_be_attached_to_another_countys_project(
 
 def test_raise_case_service_refuses_another_countys_project(guanxian_unit, other_county_project):
     with pytest.raises(DomainError):
-        services.raise_case(acting_user=guanxian_unit, project=other_county_project, **CASE)
+        case_services.raise_case(acting_user=guanxian_unit, project=other_county_project, **CASE)
     assert not GreenChannelCase.objects.exists()
 
 
@@ -203,7 +206,7 @@ def test_case_create_form_is_refused_on_get_to_non_units(login, expert, task_for
 
 
 def test_list_pages_build_no_management_form_for_readers(login, donge_unit, city_admin):
-    project_list = services.create_list(acting_user=city_admin, name="第二批")
+    project_list = list_services.create_list(acting_user=city_admin, name="第二批")
     client = login(city_admin)
     assert client.get(reverse("projects:list-index")).context["form"] is not None
     client = login(donge_unit)
@@ -217,7 +220,7 @@ def test_list_pages_build_no_management_form_for_readers(login, donge_unit, city
 
 
 def test_dates_out_of_range_are_refused_for_milestones(db):
-    from jiebang.projects.forms import MilestoneForm
+    from jiebang.projects.project.forms import MilestoneForm
 
     form = MilestoneForm({"title": "试点", "due_date": "0001-01-01"})
     assert not form.is_valid() and form.errors["due_date"]
@@ -225,7 +228,7 @@ def test_dates_out_of_range_are_refused_for_milestones(db):
     assert form.is_valid()
 
 
-def test_dispatch_page_builds_the_engine_form_only_for_the_admin(login, task_force, city_admin):
+def test_assign_page_builds_the_engine_form_only_for_the_admin(login, task_force, city_admin):
     assert login(task_force).get(reverse("projects:assign-index")).context["form"] is None
     assert login(city_admin).get(reverse("projects:assign-index")).context["form"] is not None
 
@@ -240,11 +243,11 @@ def test_project_services_refuse_dates_out_of_range(
         make_project(start_date=datetime.date(1, 1, 1))
     project = make_project(complete=False)
     with pytest.raises(DomainError):
-        services.add_milestone(
+        project_services.add_milestone(
             project, acting_user=city_admin, title="试点", due_date=datetime.date(1, 1, 1)
         )
     with pytest.raises(DomainError):
-        services.take_case(
+        case_services.take_case(
             hospital_case, acting_user=task_force, response_deadline=datetime.date(2101, 1, 1)
         )
     assert not project.milestones.exists()

@@ -2,8 +2,9 @@ import pytest
 
 from jiebang.core.roles import Role
 from jiebang.orgs.models import Institution, Region, User
-from jiebang.projects import services as project_services
+from jiebang.projects.lists import services as list_services
 from jiebang.projects.models import Dimension
+from jiebang.projects.project import services as project_services
 from jiebang.resources import services
 from jiebang.resources.models import Expert
 
@@ -90,9 +91,9 @@ def publish(city_admin):
         project_services.add_milestone(
             project, acting_user=city_admin, title="上线", due_date=datetime.date(2027, 3, 1)
         )
-        project_list = project_services.create_list(acting_user=city_admin, name="第一批")
-        project_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
-        project_services.publish_list(project_list, acting_user=city_admin)
+        project_list = list_services.create_list(acting_user=city_admin, name="第一批")
+        list_services.add_projects_to_list(project_list, [project], acting_user=city_admin)
+        list_services.publish_list(project_list, acting_user=city_admin)
         project.refresh_from_db()
         return project
 

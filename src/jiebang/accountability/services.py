@@ -169,6 +169,8 @@ def confirm_letter(letter: ResponsibilityLetter, *, acting_user, signed_scan=Non
     if letter.status != ResponsibilityLetter.Status.DRAFT:
         raise DomainError(_("Only a draft letter can be confirmed."))
     project = Project.objects.select_for_update().get(pk=letter.project_id)
+    if project.status == Project.Status.WITHDRAWN:
+        raise DomainError(_("The project was withdrawn: its letter can no longer be confirmed."))
     for old in project.letters.filter(status=ResponsibilityLetter.Status.CONFIRMED):
         old.move_to(ResponsibilityLetter.Status.SUPERSEDED, by=acting_user)
         old.save(update_fields=["status"])

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from jiebang.core.actions import press, submit
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404, user_scope
-from jiebang.projects import services as project_services
-from jiebang.projects.forms import CaseForm
+from jiebang.projects.case import services as case_services
+from jiebang.projects.case.forms import CaseForm
 from jiebang.projects.models import Project
 
 from . import queries, services
@@ -429,9 +429,11 @@ def interview_detail(request, pk):
     return render(request, "accountability/interview_detail.html", context)
 
 
-def _rectification_action(request, pk, form_class, form_name, perform, message):
-    """A form of the interview's page (submit, return, accept): errors come back there."""
+def _rectification_action(request, pk, perm, form_class, form_name, perform, message):
+    """A form of the interview's page (submit, return, accept): errors come back there. Who
+    may not take the step gets 403 whatever the form holds."""
     interview = _interview(request, pk)
+    require_perm(request.user, perm, interview)
     return submit(
         request,
         form_class(request.POST, request.FILES),
@@ -444,6 +446,9 @@ def _rectification_action(request, pk, form_class, form_name, perform, message):
     )
 
 
+ACCEPT = "accountability.accept_rectification"  # returning is part of accepting (验收)
+
+
 @require_POST
 def rectification_submit(request, pk):
     def submit_report(rectification, report, evidence):
@@ -453,7 +458,13 @@ def rectification_submit(request, pk):
 
     message = _("The rectification report was submitted.")
     return _rectification_action(
-        request, pk, RectificationForm, "submit_form", submit_report, message
+        request,
+        pk,
+        "accountability.submit_rectification",
+        RectificationForm,
+        "submit_form",
+        submit_report,
+        message,
     )
 
 
@@ -463,7 +474,7 @@ def rectification_return(request, pk):
         services.return_rectification(rectification, acting_user=request.user, reason=reason)
 
     message = _("The rectification was returned.")
-    return _rectification_action(request, pk, ReturnForm, "return_form", give_back, message)
+    return _rectification_action(request, pk, ACCEPT, ReturnForm, "return_form", give_back, message)
 
 
 @require_POST
@@ -474,7 +485,8 @@ def rectification_accept(request, pk):
         )
 
     message = _("The rectification was accepted; the loop is closed.")
-    return _rectification_action(request, pk, AcceptanceForm, "accept_form", accept, message)
+    form = AcceptanceForm
+    return _rectification_action(request, pk, ACCEPT, form, "accept_form", accept, message)
 
 
 def rectification_file(request, pk, kind):
@@ -504,7 +516,7 @@ def case_raise(request, pk):
     require_perm(request.user, "projects.raise_case")
 
     def raise_case(**data):
-        return project_services.raise_case(acting_user=request.user, project=project, **data)
+        return case_services.raise_case(acting_user=request.user, project=project, **data)
 
     return submit(
         request,

@@ -136,11 +136,24 @@ def object_history(obj, limit=50, sealed=()) -> list[HistoryRow]:
     return [to_row(r, frozenset(sealed)) for r in records]
 
 
-def search(*, models, user_query="", date_from=None, date_to=None, kind="", offset=0, limit=50):
-    """Newest-first history rows across `models`, merged from one query per model."""
+def search(
+    *,
+    models,
+    user_query="",
+    user=None,
+    date_from=None,
+    date_to=None,
+    kind="",
+    offset=0,
+    limit=50,
+):
+    """Newest-first history rows across `models`, merged from one query per model; `user`
+    keeps one person's changes (what they handled: the workbench's 已办)."""
     streams = []
     for model in models:
         qs = model.objects.select_related("history_user").order_by("-history_date")
+        if user is not None:
+            qs = qs.filter(history_user=user)
         if user_query:
             qs = qs.filter(history_user__username__icontains=user_query)
         if date_from:

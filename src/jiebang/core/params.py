@@ -22,6 +22,16 @@ def parse_ids(raw: str) -> list[int]:
     return [pk for part in (raw or "").split(",") if (pk := parse_id(part)) is not None]
 
 
+def parse_page(raw, maximum: int) -> int:
+    """A page number within 1..maximum; junk is page 1 (for pages read by offset, where a
+    huge number would cost as many rows)."""
+    try:
+        number = int(raw or 1)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(1, number), maximum)
+
+
 class BoundedLimitOffset(LimitOffsetPagination):
     """The API's pagination (settings.NINJA_PAGINATION_CLASS): limit and offset within what a
     page and the database hold; anything beyond is a 422, never an overflow in the query."""

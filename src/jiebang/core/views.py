@@ -7,14 +7,17 @@ from django.shortcuts import render
 from jiebang.core.roles import Role
 from jiebang.core.scoping import user_scope
 from jiebang.orgs.models import Institution, User
+from jiebang.workbench.views import summary as workbench_summary
 
 from . import history
 from .navigation import STAGES_BY_SLUG, menu_for
+from .params import parse_page
 from .permissions import require_perm
 
 
 def home(request):
-    """The landing page of the signed-in user's role, with figures from their scope."""
+    """The landing page of the signed-in user's role: their queue first (what to do today),
+    then figures from their scope."""
     user = request.user
     institutions = Institution.objects.visible_to(user)
     by_kind = {row["kind"]: row["n"] for row in institutions.values("kind").annotate(n=Count("pk"))}
@@ -25,6 +28,7 @@ def home(request):
             (label, by_kind[value]) for value, label in Institution.Kind.choices if value in by_kind
         ],
         "stages": menu_for(user)["stages"],
+        **workbench_summary(user),
     }
     if user.role == Role.CITY_ADMIN:
         context["users_by_role"] = [
@@ -57,15 +61,6 @@ AUDIT_PAGE_SIZE = 50
 AUDIT_MAX_PAGE = 1000
 
 
-def _parse_page(value) -> int:
-    """The page number asked for, within 1..AUDIT_MAX_PAGE; junk is page 1."""
-    try:
-        page = int(value or 1)
-    except ValueError:
-        return 1
-    return min(max(1, page), AUDIT_MAX_PAGE)
-
-
 def audit(request):
     """The city admin's search over every domain model's history."""
     require_perm(request.user, "core.view_audit")
@@ -74,7 +69,7 @@ def audit(request):
     selected = request.GET.get("model", "")
     if selected:
         models = [m for m in models if m._meta.label == selected]
-    page = _parse_page(request.GET.get("page"))
+    page = parse_page(request.GET.get("page"), AUDIT_MAX_PAGE)
     rows, has_next = history.search(
         models=models,
         user_query=request.GET.get("user", "").strip(),

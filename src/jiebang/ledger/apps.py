@@ -22,7 +22,6 @@ class LedgerConfig(AppConfig):
             "accountability",
             [
                 Entry(_("Task ledger"), "ledger:task-list", "ledger.view_ledger", "list-task"),
-                Entry(_("My to-do"), "ledger:queue", "ledger.view_ledger", "inbox"),
                 Entry(
                     _("One chart, one table"),
                     "ledger:programme-chart",

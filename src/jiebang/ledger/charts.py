@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiebang.projects.dispatch import county_of
+from jiebang.projects.assign.services import county_of
 from jiebang.projects.models import Project
 
 from .models import Review, Task

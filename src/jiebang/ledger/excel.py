@@ -509,19 +509,22 @@ def start_import(upload, *, acting_user) -> TaskImport:
     require_perm(acting_user, "ledger.import_tasks")
     content = upload.read()
     sheet = open_sheet(content, upload.name)
-    sheet.close()
-    inline = sheet.total <= INLINE_ROWS
-    record = TaskImport(
-        file_name=upload.name[:200],
-        created_by=acting_user,
-        total_rows=sheet.total,
-        attempt=1 if inline else 0,  # the request is the first run of a small one
-    )
-    record.file.save(upload.name, ContentFile(content), save=True)
-    if inline:
-        run_import(record, attempt=1)
-    else:
-        jobs.enqueue(import_task_sheet, record)
+    try:
+        inline = sheet.total <= INLINE_ROWS
+        record = TaskImport(
+            file_name=upload.name[:200],
+            created_by=acting_user,
+            total_rows=sheet.total,
+            attempt=1 if inline else 0,  # the request is the first run of a small one
+        )
+        record.file.save(upload.name, ContentFile(content), save=True)
+        if inline:
+            # The sheet just checked is applied as it is: not read back from storage, its
+            # rows not counted again.
+            return run_import(record, attempt=1, sheet=sheet)
+    finally:
+        sheet.close()
+    jobs.enqueue(import_task_sheet, record)
     return record
 
 
@@ -552,12 +555,18 @@ def retry_import(record: TaskImport, *, acting_user) -> TaskImport:
     return record
 
 
-def run_import(record: TaskImport, *, attempt: int | None = None) -> TaskImport:
+def run_import(
+    record: TaskImport, *, attempt: int | None = None, sheet: Sheet | None = None
+) -> TaskImport:
     """Apply the record's stored sheet as its uploader, recording progress and outcome, from
     the row after the last one applied (a retry resumes there). Any failure marks the import
     failed with its reason; rows applied before it stay applied. `attempt` is the run of the
     background job (core/jobs.py): it starts only an import pending for it, and stops before
-    its next row once the import has expired or been retried."""
+    its next row once the import has expired or been retried.
+
+    `sheet` is the stored file already opened and counted (start_import applies a small sheet
+    in the request that checked it); the caller closes it. Without it the stored file is
+    opened here."""
     records = jobs.owned(TaskImport, record.pk, attempt)
     if attempt is None:
         records.update(status=TaskImport.Status.RUNNING, heartbeat=timezone.now())
@@ -595,21 +604,20 @@ def run_import(record: TaskImport, *, attempt: int | None = None) -> TaskImport:
         jobs.beat(records, **fields)
         saved.update(row=line, rejects=len(result.rejects))
 
+    opened = None
     try:
-        with record.file.open("rb") as f:
-            content = f.read()
-        sheet = open_sheet(content, record.file_name)
-        try:
-            result = _apply(
-                sheet,
-                record.created_by,
-                progress,
-                result=result,
-                after_row=record.applied_row,
-                checkpoint=checkpoint,
-            )
-        finally:
-            sheet.close()
+        if sheet is None:
+            with record.file.open("rb") as f:
+                content = f.read()
+            sheet = opened = open_sheet(content, record.file_name)
+        result = _apply(
+            sheet,
+            record.created_by,
+            progress,
+            result=result,
+            after_row=record.applied_row,
+            checkpoint=checkpoint,
+        )
     except jobs.Superseded:
         logger.info("task sheet import %s was taken from run %s", record.pk, attempt)
     except DomainError as e:
@@ -632,6 +640,9 @@ def run_import(record: TaskImport, *, attempt: int | None = None) -> TaskImport:
             rejected=len(result.rejects),
             rejects=[r.__dict__ for r in result.rejects],
         )
+    finally:
+        if opened is not None:
+            opened.close()
     record.refresh_from_db()
     return record
 

@@ -130,6 +130,19 @@ class MeasurementForm(forms.Form):
         style_widgets(self)
 
 
+class BatchConfirmForm(forms.Form):
+    """The progress updates ticked in the queue; only those waiting for this reviewer count."""
+
+    ids = forms.ModelMultipleChoiceField(queryset=None)
+
+    def __init__(self, *args, waiting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = waiting
+        self.fields["ids"].error_messages["invalid_choice"] = _(
+            "Update %(value)s is no longer waiting for your confirmation."
+        )
+
+
 class ReturnForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(
         label=_("reason for returning"), widget=forms.Textarea(attrs={"rows": 2})

@@ -126,8 +126,8 @@ def reviewable_by(user, queryset, project_field: str):
 
 @dataclass
 class Queue:
-    """What waits for one user (我的待办); each part is a queryset, empty when the role has
-    no such duty."""
+    """The ledger's parts of what waits for one user (我的待办, read by ledger/pending.py into
+    the workbench); each part is a queryset, empty when the role has no such duty."""
 
     user: object
 
@@ -193,40 +193,9 @@ class Queue:
         return reviewable_by(self.user, measurements, "indicator__project")
 
     @cached_property
-    def letters_to_confirm(self):
-        """Draft responsibility letters of the unit head's projects (claimed, assigned or
-        directed), which only the head confirms."""
-        from jiebang.accountability.models import ResponsibilityLetter  # a sibling app
-
-        user = self.user
-        if user.role != Role.UNIT or not user.is_unit_head or not user.institution_id:
-            return ResponsibilityLetter.objects.none()
-        return ResponsibilityLetter.objects.filter(
-            status=ResponsibilityLetter.Status.DRAFT,
-            project__implementing_unit=user.institution_id,
-        )
-
-    @cached_property
     def deadline_requests(self):
         """Deadline change requests awaiting a decision, for those who confirm figures."""
         if not self._reviews:
             return DeadlineChangeRequest.objects.none()
         requests = DeadlineChangeRequest.objects.pending()
         return reviewable_by(self.user, requests, "task__project")
-
-    @cached_property
-    def count(self) -> int:
-        """The badge: everything that needs this user's action (own or overseen overdue tasks
-        counted once, figures to fix or to confirm, deadline changes to decide, letters to
-        confirm)."""
-        overdue = (self.own_overdue | self.scope_overdue).distinct().count()
-        return (
-            overdue
-            + self.own_due_soon.count()
-            + self.returned_updates.count()
-            + self.returned_measurements.count()
-            + self.waiting_updates.count()
-            + self.waiting_measurements.count()
-            + self.deadline_requests.count()
-            + self.letters_to_confirm.count()
-        )

@@ -323,6 +323,15 @@ def _require_submitted(figure) -> None:
 
 
 @transaction.atomic
+def confirm_updates(updates, *, acting_user) -> int:
+    """Confirm several progress updates at once (the queue's batch button), all or none: one
+    that may not be confirmed stops the batch with its reason."""
+    for update in updates:
+        confirm_update(update, acting_user=acting_user)
+    return len(updates)
+
+
+@transaction.atomic
 def confirm_update(update: ProgressUpdate, *, acting_user) -> ProgressUpdate:
     """The county bureau of the unit's county or the task force confirms a progress update:
     it becomes the task's official figure (unless a later update is confirmed already), and
@@ -371,6 +380,7 @@ def accept_task(task: Task, *, acting_user, note, evidence=None) -> Task:
     if not note:
         raise DomainError(_("An acceptance needs a note."))
     task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
+    _require_open_project(task.project)
     if task.status == Task.Status.DONE:
         raise DomainError(_("This task is done already."))
     for open_task in [*task.subtasks.exclude(status=Task.Status.DONE), task]:

@@ -38,6 +38,7 @@ urlpatterns = [
         views.deadline_request_refuse,
         name="deadline-request-refuse",
     ),
+    path("updates/confirm/", views.updates_confirm, name="updates-confirm"),
     path("updates/<int:pk>/confirm/", views.update_confirm, name="update-confirm"),
     path("updates/<int:pk>/return/", views.update_return, name="update-return"),
     path("measurements/<int:pk>/confirm/", views.measurement_confirm, name="measurement-confirm"),

@@ -21,6 +21,7 @@ from jiebang.projects.models import Project
 from . import charts, excel, services
 from .forms import (
     AcceptForm,
+    BatchConfirmForm,
     DeadlineRequestForm,
     ImportForm,
     MeasurementForm,
@@ -268,6 +269,19 @@ def update_confirm(request, pk):
 
 
 @require_POST
+def updates_confirm(request):
+    """The queue's batch button: confirm the ticked progress updates."""
+    form = BatchConfirmForm(request.POST, waiting=Queue(request.user).waiting_updates)
+    return press(
+        request,
+        lambda ids: services.confirm_updates(list(ids), acting_user=request.user),
+        form=form,
+        message=lambda n: _("%(n)s updates were confirmed.") % {"n": n},
+        success="workbench:queue",
+    )
+
+
+@require_POST
 def update_return(request, pk):
     update = get_visible_or_404(ProgressUpdate, request.user, pk=pk)
 
@@ -336,31 +350,8 @@ def project_complete(request, pk):
 
 
 def queue(request):
-    """我的待办: what waits for this user, by role (see queries.Queue)."""
-    require_perm(request.user, "ledger.view_ledger")
-    queue = Queue(request.user)
-    related = ("project__implementing_unit", "owner")
-    context = {
-        "queue": queue,
-        "own_overdue": queue.own_overdue.select_related(*related),
-        "own_due_soon": queue.own_due_soon.select_related(*related),
-        "scope_overdue": queue.scope_overdue.select_related(*related)[:200],
-        "returned_updates": queue.returned_updates.select_related("task__project"),
-        "returned_measurements": queue.returned_measurements.select_related("indicator__project"),
-        "waiting_updates": queue.waiting_updates.select_related(
-            "task__project__implementing_unit", "created_by"
-        ).prefetch_related("evidence"),
-        "waiting_measurements": queue.waiting_measurements.select_related(
-            "indicator__project__implementing_unit", "created_by"
-        ).prefetch_related("evidence"),
-        "deadline_requests": queue.deadline_requests.select_related(
-            "task__project__implementing_unit", "requested_by"
-        ).order_by("requested_at", "pk"),
-        "letters_to_confirm": queue.letters_to_confirm.select_related("project", "generated_by"),
-        "return_form": ReturnForm(),
-        "today": timezone.localdate(),
-    }
-    return render(request, "ledger/queue.html", context)
+    """我的待办 is the workbench's now (every stage's work in one queue); old links land there."""
+    return redirect("workbench:queue", permanent=True)
 
 
 def project_chart(request, pk):

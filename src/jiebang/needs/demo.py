@@ -351,7 +351,7 @@ def _practice_panel() -> list[User]:
 
 def load_proposals(rng=None) -> None:
     """The two screening rounds: 51 selected, the rest to the reserve pool (15 upgraded)."""
-    from jiebang.projects import services as project_services
+    from jiebang.projects.project import services as project_services
 
     rng = rng or random.Random(SEED)
     admin = User.objects.get(username="city_admin")

@@ -212,6 +212,20 @@ class JiebangUserManager(UserManager):
         from the same hospital is not one of them."""
         return self.filter(institution=institution, role=Role.UNIT, is_active=True)
 
+    def heads_of(self, institution):
+        """Those of its unit users who sign for it (负责人)."""
+        return self.of_unit(institution).filter(is_unit_head=True)
+
+    def with_role(self, *roles):
+        return self.filter(role__in=roles, is_active=True)
+
+    def bureaus_over(self, region):
+        """The active county-bureau users whose region contains `region` (a unit's region):
+        the county that endorses its claims and confirms its figures."""
+        if region is None:
+            return self.none()
+        return self.with_role(Role.COUNTY_BUREAU).filter(region__in=region.path_regions)
+
 
 class User(AbstractUser):
     """An account: one role, in one institution and/or region."""

@@ -47,7 +47,10 @@ class ProjectsConfig(AppConfig):
                     "trophy",
                 ),
                 Entry(
-                    _("Dispatch"), "projects:assign-index", "projects.view_assignment", "diagram-2"
+                    _("Assignment"),
+                    "projects:assign-index",
+                    "projects.view_assignment",
+                    "diagram-2",
                 ),
                 Entry(
                     _("Green channel"),

@@ -24,9 +24,14 @@ from jiebang.core.roles import Role
 from jiebang.needs.models import Proposal
 from jiebang.orgs.models import Institution, Region, User
 
-from . import competitions, dispatch, services
+from .assign import services as assign_services
 from .capabilities import CAPABILITY_TAGS
+from .case import services as case_services
+from .claim import services as claim_services
+from .competition import services as competition_services
+from .lists import services as list_services
 from .models import Claim, Dimension, Project, ProjectList
+from .project import services as project_services
 
 SEED = 20240727  # the mobilisation meeting of seeds/001
 FIRST_LIST = "2024年度“小切口、微改革、大民生”改革创新项目“揭榜挂帅”第一批榜单"
@@ -431,32 +436,32 @@ def _fill(plan: dict, *, admin, rng, dimensions, counties, start) -> Project:
         else [],
     }
     if plan["project"] is None:
-        project = services.create_project(
+        project = project_services.create_project(
             acting_user=admin,
             title=plan["title"],
             source_proposal=item.source_proposal,
             **fields,
         )
     else:
-        project = services.update_project(
+        project = project_services.update_project(
             plan["project"], acting_user=admin, title=plan["title"], **fields
         )
     for row in _indicator_rows(dimension.name, plan["indicators"]):
-        services.add_indicator(project, acting_user=admin, **row)
+        project_services.add_indicator(project, acting_user=admin, **row)
     span = (end - begin).days
     for k, title in enumerate(MILESTONES):
         due = begin + timedelta(days=span * (k + 1) // len(MILESTONES))
-        services.add_milestone(project, acting_user=admin, title=title, due_date=due)
+        project_services.add_milestone(project, acting_user=admin, title=title, due_date=due)
     return project
 
 
 def _claim(project: Project, unit: Institution, *, admin, plan_text: str, approve=True) -> Claim:
     head = unit_head(unit)
-    claim = services.claim_project(project, acting_user=head, plan=plan_text)
+    claim = claim_services.claim_project(project, acting_user=head, plan=plan_text)
     bureau = _county_bureau(unit.region)
-    services.endorse_claim(claim, acting_user=bureau, note="经县级卫健部门审核，同意推荐。")
+    claim_services.endorse_claim(claim, acting_user=bureau, note="经县级卫健部门审核，同意推荐。")
     if approve:
-        services.approve_claim(claim, acting_user=admin, reason="方案可行，同意揭榜。")
+        claim_services.approve_claim(claim, acting_user=admin, reason="方案可行，同意揭榜。")
     return claim
 
 
@@ -473,7 +478,7 @@ def _green_channel(rng, *, admin, task_force, projects_by_item_title) -> int:
             unit = Institution.objects.filter(kind=Institution.Kind.COUNTY_HOSPITAL).order_by("pk")[
                 k % 8
             ]
-        case = services.raise_case(
+        case = case_services.raise_case(
             acting_user=unit_head(unit),
             title=title,
             description=f"{title}：项目推进中需跨部门协调，单位层面无法独立解决，申请市级“一事一议”。",
@@ -481,9 +486,9 @@ def _green_channel(rng, *, admin, task_force, projects_by_item_title) -> int:
             project=project,
         )
         if k % 4 != 3:
-            case = services.take_case(case, acting_user=task_force)
+            case = case_services.take_case(case, acting_user=task_force)
             if k % 4 in (0, 1):
-                services.resolve_case(
+                case_services.resolve_case(
                     case,
                     acting_user=task_force,
                     resolution="经市级协调会商，已形成解决方案并落实。",
@@ -495,7 +500,7 @@ def _green_channel(rng, *, admin, task_force, projects_by_item_title) -> int:
 @transaction.atomic
 def load(progress=None) -> dict[str, int]:
     step = progress or (lambda message: None)
-    ensure = services.ensure_dimensions()
+    ensure = project_services.ensure_dimensions()
     dimensions = {d.name: d for d in Dimension.objects.all()}
     if not ProjectList.objects.filter(name=FIRST_LIST).exists():
         items = list(
@@ -528,7 +533,7 @@ def _load_first_round(items: list[Project], dimensions: dict) -> None:
     units = _unit_capabilities(rng)
     # The round is replayed today, so its claims are made today: the list is open until
     # today while they are, and gets the deadline the round had at the end (_back_date).
-    project_list = services.create_list(
+    project_list = list_services.create_list(
         acting_user=admin,
         name=FIRST_LIST,
         round_number=1,
@@ -552,8 +557,8 @@ def _load_first_round(items: list[Project], dimensions: dict) -> None:
         )
         plan["project"] = project
         projects.append(project)
-    services.add_projects_to_list(project_list, projects, acting_user=admin)
-    services.publish_list(project_list, acting_user=admin)
+    list_services.add_projects_to_list(project_list, projects, acting_user=admin)
+    list_services.publish_list(project_list, acting_user=admin)
 
     # 点单: the named projects by their units (the directed ones are theirs since publishing),
     # the competition, then the rest.
@@ -591,7 +596,7 @@ def _load_first_round(items: list[Project], dimensions: dict) -> None:
         taken[unit.pk] = taken.get(unit.pk, 0) + 1
 
     # 派单: the engine assigns what nobody claimed.
-    _dispatch(admin=admin)
+    _assign(admin=admin)
     _back_date(project_list, published + timedelta(days=15))
 
     by_item: dict[str, list[Project]] = {}
@@ -601,9 +606,9 @@ def _load_first_round(items: list[Project], dimensions: dict) -> None:
         )
     _green_channel(rng, admin=admin, task_force=task_force, projects_by_item_title=by_item)
 
-    second = services.create_list(acting_user=admin, name=SECOND_LIST, round_number=2)
+    second = list_services.create_list(acting_user=admin, name=SECOND_LIST, round_number=2)
     keys = Project.objects.filter(is_key=True, status=Project.Status.DRAFT)
-    services.add_projects_to_list(second, keys, acting_user=admin)
+    list_services.add_projects_to_list(second, keys, acting_user=admin)
 
 
 def _back_date(project_list: ProjectList, deadline) -> None:
@@ -640,11 +645,11 @@ def run_competition(project, claims, *, winner, rng, admin) -> None:
     """The roadshow (评促会) a week after the deadline: five judges score all ten pitches."""
     from datetime import datetime, time
 
-    panel = list(competitions.panel_candidates()[:5])
+    panel = list(competition_services.panel_candidates()[:5])
     session = timezone.make_aware(
         datetime.combine(timezone.localdate() - timedelta(days=78), time(14, 30))
     )
-    competition = competitions.open_competition(
+    competition = competition_services.open_competition(
         project,
         acting_user=admin,
         session_at=session,
@@ -652,7 +657,7 @@ def run_competition(project, claims, *, winner, rng, admin) -> None:
         note="10个意向单位“一把手”领衔竞标，方案路演后评审团现场评分。",
         panel=panel,
     )
-    competition = competitions.start_scoring(competition, acting_user=admin)
+    competition = competition_services.start_scoring(competition, acting_user=admin)
     criteria = list(competition.criteria.all())
     for member in panel:
         for claim in claims:
@@ -676,18 +681,18 @@ def run_competition(project, claims, *, winner, rng, admin) -> None:
                     ]
                 )
             )
-            competitions.submit_scores(
+            competition_services.submit_scores(
                 competition, claim, acting_user=member, values=values, comment=comment
             )
-    competitions.close_competition(competition, acting_user=admin)
+    competition_services.close_competition(competition, acting_user=admin)
 
 
-def _dispatch(*, admin) -> None:
+def _assign(*, admin) -> None:
     """派单: the engine gives every project nobody claimed to a unit, and the admin confirms."""
-    run = dispatch.run_assignment(
+    run = assign_services.run_assignment(
         acting_user=admin,
-        projects=dispatch.unclaimed_projects(),
-        units=dispatch.candidate_units(kinds=CLAIM_KINDS),
-        weights=dispatch.Weights(capability=1.0, locality=0.5, min_per_region=1),
+        projects=assign_services.unclaimed_projects(),
+        units=assign_services.candidate_units(kinds=CLAIM_KINDS),
+        weights=assign_services.Weights(capability=1.0, locality=0.5, min_per_region=1),
     )
-    dispatch.confirm_run(run, acting_user=admin)
+    assign_services.confirm_run(run, acting_user=admin)

@@ -9,8 +9,8 @@ from jiebang.core.permissions import can
 from jiebang.core.roles import Role
 from jiebang.core.scoping import user_scope
 from jiebang.orgs.models import Institution, Region, User
-from jiebang.projects.forms import TagsField
 from jiebang.projects.models import Project
+from jiebang.projects.project.forms import TagsField
 
 from .models import Advice, Expert, OutreachEvent, tag_filter
 from .vocabulary import CAPABILITY_TAGS

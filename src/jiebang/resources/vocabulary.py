@@ -5,7 +5,7 @@ specialist alliances, orgs/demo.py), which the outreach events draw their teams 
 
 from jiebang.orgs.demo import SPECIALTIES
 from jiebang.projects.capabilities import CAPABILITY_TAGS as PROJECT_CAPABILITIES
-from jiebang.projects.services import DIMENSIONS
+from jiebang.projects.project.services import DIMENSIONS
 
 REFORM_SKILLS = list(PROJECT_CAPABILITIES)
 CLINICAL_SPECIALTIES = [s for s in SPECIALTIES if s not in REFORM_SKILLS]

@@ -14,7 +14,7 @@ from jiebang.core.history import object_history
 from jiebang.core.params import parse_ids
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
-from jiebang.projects import services as project_services
+from jiebang.projects.project import services as project_services
 
 from .. import services
 from ..forms_proposals import (

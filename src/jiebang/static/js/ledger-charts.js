@@ -29,9 +29,15 @@
   }
 
   // The time axis always reaches today, so the line for today is drawn.
+  // On a phone the labels get the room they need and no two overlap (hideOverlap).
+  function isNarrow(box) {
+    return box.clientWidth < 576;
+  }
+
   function timeAxis(data) {
     const today = time(data.today);
     return { type: "time", position: "top", splitLine: { show: true, lineStyle: { type: "dotted" } },
+      axisLabel: { hideOverlap: true },
       min: (v) => Math.min(v.min, today - 7 * DAY), max: (v) => Math.max(v.max, today + 7 * DAY) };
   }
 
@@ -48,6 +54,7 @@
     if (hasMilestones) names.unshift("◆ " + data.labels.milestones);
     const offset = hasMilestones ? 1 : 0;
     box.style.height = Math.max(260, 34 * names.length + 90) + "px";
+    const narrow = isNarrow(box);
     const chart = echarts.init(box);
     chart.setOption({
       tooltip: {
@@ -58,9 +65,9 @@
             "<br>" + esc(t.status_label) + " · " + esc(t.percent) + "%" + (t.overdue ? " · <b class='text-danger'>" + esc(data.labels.overdue) + "</b>" : "");
         },
       },
-      grid: { left: 200, right: 100, top: 30, bottom: 40 },
+      grid: narrow ? { left: 96, right: 12, top: 30, bottom: 40 } : { left: 200, right: 100, top: 30, bottom: 40 },
       xAxis: timeAxis(data),
-      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 180, overflow: "truncate" } },
+      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: narrow ? 88 : 180, overflow: "truncate", hideOverlap: true } },
       dataZoom: [{ type: "inside", xAxisIndex: 0, filterMode: "none" }],
       series: [
         {
@@ -70,7 +77,7 @@
         },
         {
           type: "scatter", name: data.labels.milestones, symbol: "diamond", symbolSize: 14, itemStyle: { color: "#fd7e14" },
-          label: { show: true, position: "right", formatter: (p) => p.data.name, fontSize: 11 },
+          label: { show: !narrow, position: "right", formatter: (p) => p.data.name, fontSize: 11 },
           data: data.milestones.map((m) => ({ value: [time(m.date), 0], name: m.name, date: m.date })),
         },
       ],
@@ -113,6 +120,7 @@
     if (!box) return;
     const names = data.projects.map((p) => p.group + " · " + p.code);
     box.style.height = Math.min(2400, Math.max(320, 22 * names.length + 90)) + "px";
+    const narrow = isNarrow(box);
     const chart = echarts.init(box);
     chart.setOption({
       tooltip: {
@@ -122,9 +130,9 @@
             (p.overdue ? "<br><b class='text-danger'>" + esc(data.labels.overdue) + " " + esc(p.overdue) + "</b>" : "");
         },
       },
-      grid: { left: 170, right: 100, top: 30, bottom: 50 },
+      grid: narrow ? { left: 96, right: 12, top: 30, bottom: 50 } : { left: 170, right: 100, top: 30, bottom: 50 },
       xAxis: timeAxis(data),
-      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 160, overflow: "truncate", fontSize: 11 } },
+      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: narrow ? 88 : 160, overflow: "truncate", fontSize: 11, hideOverlap: true } },
       dataZoom: [{ type: "slider", xAxisIndex: 0, bottom: 10, height: 18, filterMode: "none" }, { type: "inside", xAxisIndex: 0, filterMode: "none" }],
       series: [{
         type: "custom", renderItem: renderBar, encode: { x: [1, 2], y: 0 },

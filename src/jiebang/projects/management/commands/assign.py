@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jiebang.projects.assignment import (
+from jiebang.projects.assign.engine import (
     DEFAULT_TIME_LIMIT,
     OPTIMAL,
     OPTIMAL_WITHOUT_BALANCE,
