@@ -32,7 +32,9 @@ class Filters:
 
 
 def _column(path, output):
-    return F(path) if path else Value(None, output_field=output)
+    """The column at `path`, or a typed NULL (PostgreSQL types a bare NULL as text in a
+    DISTINCT part of a UNION, which then does not match the other parts' integers)."""
+    return F(path) if path else Cast(Value(None), output)
 
 
 def rows_of(kind: Kind, queryset, columns=COLUMNS):
