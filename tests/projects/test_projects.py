@@ -302,3 +302,31 @@ def test_project_page_leads_to_its_stage4_pages_for_those_who_work_on_it(
     assert reverse("resources:project-experts", args=[project.pk]) in unit_page.text
     other_county = login(guanxian_bureau).get(url)
     assert reverse("ledger:project-ledger", args=[project.pk]) not in other_county.text
+
+
+def test_publishing_names_every_incomplete_project_and_the_list_marks_them(
+    login, make_project, city_admin, guanxian_institution
+):
+    """Issue 17: publishing reported only the first incomplete project, and the list page did
+    not show which lacked what."""
+    ready = make_project(title="预住院服务")
+    no_indicator = make_project(
+        title="胸痛中心", complete=False, start_date=datetime.date(2026, 1, 1)
+    )
+    no_unit = make_project(title="医共体药品统一配送", channel=Project.Channel.DIRECTED)
+    project_list = list_services.create_list(acting_user=city_admin, name="第二批")
+    list_services.add_projects_to_list(
+        project_list, [ready, no_indicator, no_unit], acting_user=city_admin
+    )
+    client = login(city_admin)
+    response = client.post(reverse("projects:list-publish", args=[project_list.pk]), follow=True)
+    html = response.content.decode()
+    assert "2 个项目尚不能发榜" in html
+    assert "胸痛中心" in html and "医共体药品统一配送" in html
+    assert f'id="incomplete-{no_indicator.pk}"' in html and f'id="incomplete-{no_unit.pk}"' in html
+    assert f'id="incomplete-{ready.pk}"' not in html
+    assert "胸痛中心（至少需要一项量化指标、" in html
+    project_list.refresh_from_db()
+    assert project_list.status == project_list.Status.DRAFT
+    ready.refresh_from_db()
+    assert ready.status == S.DRAFT  # all or nothing

@@ -2,8 +2,10 @@
 projects on it and publishes it (发榜); the application deadline its guide sets."""
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from jiebang.core.errors import DomainError
 from jiebang.core.forms import check_date_range
@@ -51,16 +53,25 @@ def add_projects_to_list(project_list: ProjectList, projects, *, acting_user) ->
     return count
 
 
-def publication_problems(project: Project) -> list[str]:
-    """Why a project cannot be published yet: the three elements and a timeline are needed."""
-    problems = []
-    if project.implementing_unit_id is None and project.channel != Project.Channel.OPEN:
-        problems.append(_("a directed project needs an implementing unit"))
-    if not project.indicators.exists():
-        problems.append(_("at least one quantified indicator is needed"))
-    if not (project.start_date and project.end_date) and not project.milestones.exists():
-        problems.append(_("a timeline (start and end dates or milestones) is needed"))
-    return problems
+def incomplete_projects(projects) -> dict[int, list[str]]:
+    """Why each draft project of `projects` cannot be published yet (one query): the three
+    elements and a timeline are needed. Projects that can be published are left out."""
+    drafts = projects.filter(status=Project.Status.DRAFT).annotate(
+        n_indicators=Count("indicators", distinct=True),
+        n_milestones=Count("milestones", distinct=True),
+    )
+    found = {}
+    for project in drafts:
+        problems = []
+        if project.implementing_unit_id is None and project.channel != Project.Channel.OPEN:
+            problems.append(_("a directed project needs an implementing unit"))
+        if not project.n_indicators:
+            problems.append(_("at least one quantified indicator is needed"))
+        if not (project.start_date and project.end_date) and not project.n_milestones:
+            problems.append(_("a timeline (start and end dates or milestones) is needed"))
+        if problems:
+            found[project.pk] = problems
+    return found
 
 
 @transaction.atomic
@@ -80,13 +91,27 @@ def publish_list(project_list: ProjectList, *, acting_user) -> ProjectList:
     drafts = list(project_list.projects.filter(status=Project.Status.DRAFT))
     if not drafts:
         raise DomainError(_("The list has no draft project to publish."))
-    for project in drafts:
-        problems = publication_problems(project)
-        if problems:
-            raise DomainError(
-                _("%(project)s cannot be published: %(problems)s.")
-                % {"project": project, "problems": "; ".join(problems)}
+    incomplete = incomplete_projects(project_list.projects.all())
+    if incomplete:
+        named = {p.pk: p for p in drafts}
+        raise DomainError(
+            ngettext(
+                "%(n)s project cannot be published yet: %(projects)s.",
+                "%(n)s projects cannot be published yet: %(projects)s.",
+                len(incomplete),
             )
+            % {
+                "n": len(incomplete),
+                "projects": pgettext("between items", "; ").join(
+                    _("%(project)s (%(problems)s)")
+                    % {
+                        "project": named[pk],
+                        "problems": pgettext("between words", ", ").join(problems),
+                    }
+                    for pk, problems in incomplete.items()
+                ),
+            }
+        )
     for project in drafts:
         project.move_to(Project.Status.PUBLISHED, by=acting_user)
         if project.channel == Project.Channel.DIRECTED:

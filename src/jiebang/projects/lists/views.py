@@ -40,6 +40,14 @@ def list_detail(request, pk):
         "dimension", "implementing_unit"
     )
 
+    # Before publishing: every project that still lacks something, and what (marked rows).
+    incomplete = {}
+    if can_manage and project_list.status == ProjectList.Status.DRAFT:
+        incomplete = services.incomplete_projects(projects)
+    projects = list(projects)
+    for project in projects:
+        project.problems = incomplete.get(project.pk, [])
+
     def add(projects):
         services.add_projects_to_list(project_list, projects, acting_user=request.user)
 
@@ -50,7 +58,12 @@ def list_detail(request, pk):
         message=None,
         success=project_list,
         template="projects/list_detail.html",
-        context={"project_list": project_list, "projects": projects, "can_manage": can_manage},
+        context={
+            "project_list": project_list,
+            "projects": projects,
+            "can_manage": can_manage,
+            "incomplete": incomplete,
+        },
     )
 
 
