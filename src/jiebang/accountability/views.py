@@ -485,8 +485,9 @@ def rectification_accept(request, pk):
         )
 
     message = _("The rectification was accepted; the loop is closed.")
-    form = AcceptanceForm
-    return _rectification_action(request, pk, ACCEPT, form, "accept_form", accept, message)
+    return _rectification_action(
+        request, pk, ACCEPT, AcceptanceForm, "accept_form", accept, message
+    )
 
 
 def rectification_file(request, pk, kind):

@@ -7,11 +7,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jiebang.core.roles import Role
-from jiebang.core.scoping import user_scope
 from jiebang.orgs.models import User
 from jiebang.workbench.models import Topic
 from jiebang.workbench.registry import Event, Kind, register, register_event
 
+from .claim import services as claim_services
 from .models import Claim, Competition, GreenChannelCase, ScoreSheet
 
 C = Claim.Status
@@ -25,18 +25,6 @@ CLAIM = {
     "detail": "projects/_work_claim.html",
     "records": lambda pks: Claim.objects.select_related("claimant_unit").in_bulk(pks),
 }
-
-
-def _to_endorse(user):
-    """A county bureau endorses its units' claims; the task force those of city-level units
-    (rules: projects.endorse_claim)."""
-    submitted = Claim.objects.filter(status=C.SUBMITTED)
-    path = user_scope(user).region_path
-    if user.role == Role.COUNTY_BUREAU and path:
-        return submitted.filter(claimant_unit__region__path__startswith=path)
-    if user.role == Role.TASK_FORCE:
-        return submitted.filter(claimant_unit__region__parent=None)
-    return Claim.objects.none()
 
 
 def _endorsers(claim):
@@ -103,7 +91,7 @@ register(
     Kind(
         key="projects.endorse_claim",
         label=_("Claims to endorse"),
-        pending=_to_endorse,
+        pending=claim_services.awaiting_endorsement,
         order=60,
         assignees=_endorsers,
         announce_when=lambda claim: claim.status == C.SUBMITTED,

@@ -9,7 +9,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from .registry import Kind, kinds
+from .registry import KINDS, Kind, kinds
 
 SOON_DAYS = 3  # "due within 3 days" (SPEC X.4)
 NO_DUE = date(9999, 12, 31)  # sorts last on every database
@@ -55,6 +55,18 @@ def rows_of(kind: Kind, queryset, columns=COLUMNS):
     )
 
 
+def _due_condition(kind: Kind, which: str, today) -> Q:
+    """Rows of a kind with a due date that are overdue, due within SOON_DAYS, due later, or
+    without a date (the deadline filter and the per-kind counts alike)."""
+    soon = today + timedelta(days=SOON_DAYS)
+    return {
+        "overdue": Q(**{f"{kind.due}__lt": today}),
+        "soon": Q(**{f"{kind.due}__gte": today, f"{kind.due}__lte": soon}),
+        "later": Q(**{f"{kind.due}__gt": soon}),
+        "none": Q(**{f"{kind.due}__isnull": True}),
+    }[which]
+
+
 def _filtered(kind: Kind, queryset, filters: Filters, today):
     if filters.county is not None:
         if not kind.region_path:
@@ -71,14 +83,7 @@ def _filtered(kind: Kind, queryset, filters: Filters, today):
     if filters.due:
         if not kind.due:
             return queryset if filters.due == "none" else queryset.none()
-        soon = today + timedelta(days=SOON_DAYS)
-        condition = {
-            "overdue": Q(**{f"{kind.due}__lt": today}),
-            "soon": Q(**{f"{kind.due}__gte": today, f"{kind.due}__lte": soon}),
-            "later": Q(**{f"{kind.due}__gt": soon}),
-            "none": Q(**{f"{kind.due}__isnull": True}),
-        }[filters.due]
-        queryset = queryset.filter(condition)
+        queryset = queryset.filter(_due_condition(kind, filters.due, today))
     return queryset
 
 
@@ -138,16 +143,13 @@ def counts(user, filters: Filters | None = None) -> list[KindCount]:
     """Per kind: how many, how many overdue and how many due within SOON_DAYS (within the
     filters, when given); the most urgent kinds first, kinds with nothing left out."""
     today = timezone.localdate()
-    soon = today + timedelta(days=SOON_DAYS)
     found = []
     for kind in _selected(filters):
         queryset = _filtered(kind, kind.pending(user), filters or Filters(), today).order_by()
         aggregates = {"total": Count("pk")}
         if kind.due:
-            aggregates["overdue"] = Count("pk", filter=Q(**{f"{kind.due}__lt": today}))
-            aggregates["soon"] = Count(
-                "pk", filter=Q(**{f"{kind.due}__gte": today, f"{kind.due}__lte": soon})
-            )
+            for which in ("overdue", "soon"):
+                aggregates[which] = Count("pk", filter=_due_condition(kind, which, today))
         figures = queryset.aggregate(**aggregates)
         if figures["total"]:
             found.append(
@@ -157,6 +159,4 @@ def counts(user, filters: Filters | None = None) -> list[KindCount]:
 
 
 def link(row: dict) -> str:
-    from .registry import KINDS
-
     return reverse(KINDS[row["w_kind"]].link, args=[row["w_link"]])

@@ -71,16 +71,23 @@ def _queue_outbound(notification: Notification) -> None:
             transaction.on_commit(lambda pk=delivery.pk: enqueue_delivery(pk))
 
 
+def enqueue(task, *args) -> None:
+    """Start a workbench job. If the queue itself fails (Redis down), the failure is logged and
+    the request goes on: a delivery stays pending and the daily run queues it again."""
+    try:
+        task.enqueue(*args)
+    except Exception:  # noqa: BLE001 — any backend failure
+        log.exception("could not queue %s%s", task.name, args)
+
+
 def enqueue_delivery(pk: int) -> None:
-    """Start the job that sends one delivery. If the queue itself fails (Redis down), the
-    delivery stays pending and the next reminder run picks it up: a request never fails
-    because a message could not be queued."""
     from .tasks import deliver
 
-    try:
-        deliver.enqueue(pk)
-    except Exception:  # noqa: BLE001 — any backend failure; logged, retried by the sweep
-        log.exception("could not queue delivery %s", pk)
+    enqueue(deliver, pk)
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 def send(delivery: Delivery) -> Delivery:
@@ -102,7 +109,7 @@ def send(delivery: Delivery) -> Delivery:
             )
         except Exception as error:  # noqa: BLE001 — the channel's failure, whatever it is
             delivery.status = Delivery.Status.FAILED
-            delivery.error = f"{type(error).__name__}: {error}"[:2000]
+            delivery.error = _reason(error)
         else:
             delivery.status = Delivery.Status.SENT
             delivery.sent_at = timezone.now()
@@ -138,12 +145,12 @@ def announce(kind_key: str, pk) -> int:
     record = MODELS[kind_key]._default_manager.filter(pk=pk).first()
     if record is None or kind.assignees is None:
         return 0
+    round_ = kind.round(record) if kind.round else ""
     told = 0
     for user in kind.assignees(record):
         row = work.rows_of(kind, kind.pending(user).filter(pk=pk)).first()
         if row is None:
             continue  # not this user's to do after all (the queue's rule decides)
-        round_ = kind.round(record) if kind.round else ""
         told += len(
             notify(
                 [user],
@@ -222,9 +229,7 @@ def send_digests(now=None) -> int:
                 _body([d.notification for d in deliveries]),
             )
         except Exception as error:  # noqa: BLE001
-            Delivery.objects.filter(pk__in=ids).update(
-                error=f"{type(error).__name__}: {error}"[:2000]
-            )
+            Delivery.objects.filter(pk__in=ids).update(error=_reason(error))
             continue
         Delivery.objects.filter(pk__in=ids).update(
             status=Delivery.Status.SENT, sent_at=now or timezone.now(), error=""

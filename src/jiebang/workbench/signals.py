@@ -1,7 +1,6 @@
 """Saved records announce new work and events: a cheap test on the instance decides whether a
 job should look closer (services.announce / services.fire), after the transaction commits."""
 
-import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -10,7 +9,6 @@ from django.db.models.signals import post_save
 
 from .registry import EVENTS, KINDS, MODELS
 
-log = logging.getLogger(__name__)
 _muted = ContextVar("workbench_muted", default=False)
 
 
@@ -25,16 +23,10 @@ def muted():
         _muted.reset(token)
 
 
-def _enqueue(task, *args) -> None:
-    try:
-        task.enqueue(*args)
-    except Exception:  # noqa: BLE001 — a queue failure must not break the request
-        log.exception("could not queue %s%s", task.name, args)
-
-
 def _saved(sender, instance, raw=False, **kwargs):
     if raw or _muted.get():
         return
+    from .services import enqueue
     from .tasks import announce_work, fire_event
 
     for key, model in MODELS.items():
@@ -45,10 +37,10 @@ def _saved(sender, instance, raw=False, **kwargs):
             and kind.announce_when
             and kind.announce_when(instance)
         ):
-            transaction.on_commit(lambda k=key, pk=instance.pk: _enqueue(announce_work, k, pk))
+            transaction.on_commit(lambda k=key, pk=instance.pk: enqueue(announce_work, k, pk))
     for event in EVENTS.values():
         if event.model is sender and event.when(instance):
-            transaction.on_commit(lambda k=event.key, pk=instance.pk: _enqueue(fire_event, k, pk))
+            transaction.on_commit(lambda k=event.key, pk=instance.pk: enqueue(fire_event, k, pk))
 
 
 def connect() -> None:

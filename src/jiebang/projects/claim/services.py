@@ -3,11 +3,13 @@ and an approved claim makes its unit the project's implementing unit."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import require_perm
+from jiebang.core.roles import Role
 from jiebang.core.scoping import user_scope
 from jiebang.projects.lists.services import application_deadline, applications_closed
 from jiebang.projects.models import Claim, Competition, Project, validate_claim_attachment
@@ -159,3 +161,20 @@ def decided_claims(user):
             claimant_unit__region__path__startswith=scope.region_path, endorsed_at__isnull=False
         )
     return claims.filter(status__in=done)
+
+
+# Claims of units above any county (the city CDC …), which the task force endorses (rules:
+# is_city_level_claimant): such a unit's region is the city itself.
+CITY_LEVEL = Q(claimant_unit__region__parent=None)
+
+
+def awaiting_endorsement(user):
+    """The submitted claims this user endorses (projects.endorse_claim): a county bureau its
+    county's units', the task force those of city-level units."""
+    submitted = Claim.objects.filter(status=Claim.Status.SUBMITTED)
+    path = user_scope(user).region_path
+    if user.role == Role.COUNTY_BUREAU and path:
+        return submitted.filter(claimant_unit__region__path__startswith=path)
+    if user.role == Role.TASK_FORCE:
+        return submitted.filter(CITY_LEVEL)
+    return Claim.objects.none()

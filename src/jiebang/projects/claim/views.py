@@ -68,12 +68,10 @@ def _open_claims(user):
     if scope.is_city:
         return claims.filter(
             Q(status=Claim.Status.ENDORSED)
-            | Q(status=Claim.Status.SUBMITTED, claimant_unit__region__parent=None)
+            | (Q(status=Claim.Status.SUBMITTED) & services.CITY_LEVEL)
         )
     if scope.region_path:
-        return claims.filter(
-            status=Claim.Status.SUBMITTED, claimant_unit__region__path__startswith=scope.region_path
-        )
+        return services.awaiting_endorsement(user)
     return claims  # a unit: its own claims, open and decided (few, and it wants the reasons)
 
 
