@@ -136,6 +136,13 @@ def object_history(obj, limit=50, sealed=()) -> list[HistoryRow]:
     return [to_row(r, frozenset(sealed)) for r in records]
 
 
+# search() merges every model's newest rows up to the page, so a deep page costs as many rows
+# per model: pages of PAGE_SIZE rows, the last one offered is MAX_PAGE (the 50,000th row; a
+# huge number never reaches SQL). The audit log and the workbench's 已办 read it so.
+PAGE_SIZE = 50
+MAX_PAGE = 1000
+
+
 def search(
     *,
     models,

@@ -55,12 +55,6 @@ def _parse_date(value):
         return None
 
 
-# The search merges every model's newest rows up to the page, so a deep page costs as many rows
-# per model: the last page offered is the 50,000th row (and a huge number never reaches SQL).
-AUDIT_PAGE_SIZE = 50
-AUDIT_MAX_PAGE = 1000
-
-
 def audit(request):
     """The city admin's search over every domain model's history."""
     require_perm(request.user, "core.view_audit")
@@ -69,21 +63,21 @@ def audit(request):
     selected = request.GET.get("model", "")
     if selected:
         models = [m for m in models if m._meta.label == selected]
-    page = parse_page(request.GET.get("page"), AUDIT_MAX_PAGE)
+    page = parse_page(request.GET.get("page"), history.MAX_PAGE)
     rows, has_next = history.search(
         models=models,
         user_query=request.GET.get("user", "").strip(),
         date_from=_parse_date(request.GET.get("from")),
         date_to=_parse_date(request.GET.get("to")),
         kind=request.GET.get("kind", "") if request.GET.get("kind") in {"+", "~", "-"} else "",
-        offset=(page - 1) * AUDIT_PAGE_SIZE,
-        limit=AUDIT_PAGE_SIZE,
+        offset=(page - 1) * history.PAGE_SIZE,
+        limit=history.PAGE_SIZE,
     )
     context = {
         "rows": rows,
         "model_choices": model_choices,
         "page": page,
-        "has_next": has_next and page < AUDIT_MAX_PAGE,
+        "has_next": has_next and page < history.MAX_PAGE,
         "params": request.GET,
     }
     template = "core/_audit_table.html" if request.htmx else "core/audit.html"

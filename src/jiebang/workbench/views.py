@@ -99,13 +99,14 @@ def queue(request):
 def done(request):
     """已办: what I handled, newest first, with the outcome (the change I made)."""
     require_perm(request.user, "workbench.view_queue")
-    number = parse_page(request.GET.get("page"), 1000)
+    number = parse_page(request.GET.get("page"), history.MAX_PAGE)
     rows, has_next = history.search(
         models=history.audited_models(),
         user=request.user,
-        offset=(number - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE,
+        offset=(number - 1) * history.PAGE_SIZE,
+        limit=history.PAGE_SIZE,
     )
+    has_next = has_next and number < history.MAX_PAGE
     context = {"rows": rows, "number": number, "has_next": has_next, "tab": "done"}
     return render(request, "workbench/done.html", context)
 
