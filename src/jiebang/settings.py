@@ -9,6 +9,11 @@ SITE_URL       the address users open (links in e-mails), default http://127.0.0
 EMAIL_URL      unset: e-mails are printed to the console; smtp://user:pass@host:port (TLS
                with smtp+tls://) sends them
 NOTIFY_WEBHOOK_URL  set: notifications also go to this WeChat Work robot (企业微信群机器人)
+CACHE_URL      unset: a file cache under var/cache shared by the server's workers;
+               redis://host:port/db for Redis; locmem:// for one process
+SMS_URL        unset: text messages to citizens (follow-ups) are printed to the log; an
+               http(s):// URL receives them as JSON {"phone", "text"} (the SMS gateway)
+PUBLIC_DEVICE_LIMIT / PUBLIC_IP_LIMIT  public submissions per hour per device / per address
 """
 
 import os
@@ -116,6 +121,9 @@ INSTALLED_APPS = [
     "jiebang.ledger",
     "jiebang.accountability",
     "jiebang.workbench",
+    "jiebang.supervision",
+    "jiebang.experience",
+    "jiebang.portal",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +259,9 @@ JIEBANG_DEMO_LOADERS = [
     "jiebang.ledger.demo.load",
     "jiebang.accountability.demo.load_interviews",
     "jiebang.assessment.demo.load",
+    "jiebang.supervision.demo.load",
+    "jiebang.experience.demo.load",
+    "jiebang.portal.demo.load",
 ]
 
 # Background jobs on Django's tasks API (the django-tasks backport). JIEBANG_TASKS picks the
@@ -303,3 +314,31 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiebang@localhost")
 
 # Stage 1: items the classifier is less sure of than this land in the review queue.
 NEEDS_REVIEW_THRESHOLD = float(os.environ.get("NEEDS_REVIEW_THRESHOLD", 0.6))
+
+# The cache: the public portal's pages and the public forms' rate limits. It must be shared by
+# every server process (gunicorn's workers), so the zero-set-up default is a file cache under
+# var/; Redis in production (CACHE_URL=redis://…).
+_cache = urlsplit(os.environ.get("CACHE_URL", ""))
+if _cache.scheme in {"redis", "rediss"}:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
+elif _cache.scheme == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+
+# Stage 5: public submissions (QR, 回音壁, Open311 without a key) per hour. One device (a signed
+# cookie) gets few; one address many more, since a whole hospital's patients share its Wi-Fi.
+PUBLIC_DEVICE_LIMIT = int(os.environ.get("PUBLIC_DEVICE_LIMIT", 10))
+PUBLIC_IP_LIMIT = int(os.environ.get("PUBLIC_IP_LIMIT", 600))
+SMS_URL = os.environ.get("SMS_URL", "")

@@ -16,6 +16,11 @@ urlpatterns = [
     path("ledger/", include("jiebang.ledger.urls")),
     path("accountability/", include("jiebang.accountability.urls")),
     path("work/", include("jiebang.workbench.urls")),
+    path("supervision/", include("jiebang.supervision.urls")),
+    path("feedback/", include("jiebang.supervision.public_urls")),
+    path("open311/v2/", include("jiebang.supervision.open311.urls")),
+    path("experience/", include("jiebang.experience.urls")),
+    path("portal/", include("jiebang.portal.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

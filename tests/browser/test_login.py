@@ -6,8 +6,7 @@ from jiebang.orgs.demo import DEMO_PASSWORD
 
 
 def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/")
-    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
+    page.goto(f"{live_server.url}/accounts/login/?next=/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("#login-form button[type=submit]")

@@ -26,7 +26,8 @@ def first_round(request, django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             for dotted in settings.JIEBANG_DEMO_LOADERS[1:]:  # the org tree is loaded already
                 loader = import_string(dotted)
-                loader(n=items) if dotted == "jiebang.needs.demo.load" else loader()
+                sized = dotted in ("jiebang.needs.demo.load", "jiebang.supervision.demo.load")
+                loader(n=items) if sized else loader()
         except BaseException:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

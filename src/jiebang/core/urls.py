@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("stages/<slug:slug>/", views.stage, name="stage"),
     path("audit/", views.audit, name="audit"),
+    path("ping/", views.ping, name="ping"),
 ]

@@ -1,8 +1,9 @@
 from datetime import date
 
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 
 from jiebang.core.roles import Role
 from jiebang.core.scoping import user_scope
@@ -15,10 +16,19 @@ from .params import parse_page
 from .permissions import require_perm
 
 
+@login_not_required
+def ping(request):
+    """For load balancers and the portal benchmark's ceiling: the server answers."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
 def home(request):
     """The landing page of the signed-in user's role: their queue first (what to do today),
-    then figures from their scope."""
+    then figures from their scope. An anonymous visitor lands on the public portal."""
     user = request.user
+    if not user.is_authenticated:
+        return redirect("portal:home")
     institutions = Institution.objects.visible_to(user)
     by_kind = {row["kind"]: row["n"] for row in institutions.values("kind").annotate(n=Count("pk"))}
     context = {

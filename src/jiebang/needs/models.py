@@ -37,6 +37,7 @@ class Channel(models.TextChoices):
     SURVEY = "survey", _("Field survey")
     QR = "qr", _("QR code")
     OFFICER = "officer", _("Experience officer")
+    OPEN311 = "open311", _("Partner system (Open311)")
 
 
 class Cluster(models.Model):

@@ -146,11 +146,15 @@ def _new_item(*, channel, text, acting_user=None, **fields) -> FeedbackItem:
 
 
 @transaction.atomic
-def submit_online_feedback(*, text, region=None, name="", phone="") -> FeedbackItem:
-    """The public 回音壁 column: anyone may post; no account."""
+def record_public_feedback(
+    *, channel, text, institution=None, region=None, name="", phone=""
+) -> FeedbackItem:
+    """What the public said through a public channel (回音壁, QR code, Open311), as a
+    classified item; stage 5 keeps its ticket (supervision.services.submit_public)."""
     return _new_item(
-        channel=Channel.ONLINE,
+        channel=channel,
         text=text,
+        institution=institution,
         region=region,
         caller_name=clean_text(name).strip()[:60],
         caller_phone=clean_text(phone).strip()[:30],
@@ -163,6 +167,25 @@ def record_survey(*, acting_user, text, institution=None, region=None, received_
     require_perm(acting_user, "needs.record_survey")
     return _new_item(
         channel=Channel.SURVEY,
+        text=text,
+        institution=institution,
+        region=region,
+        received_at=received_at,
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def record_officer_suggestion(
+    *, acting_user, text, institution=None, region=None, received_at=None
+) -> FeedbackItem:
+    """A suggestion made at an open day or by a reform experience officer (体验监督, stage 5),
+    as an item of the officer channel, classified like every other so the heatmap, 高频投诉
+    and the next round's proposals start from it. Recorded by the staff who record field
+    surveys (city staff, a county bureau in its county): experience.services calls it."""
+    require_perm(acting_user, "needs.record_survey")
+    return _new_item(
+        channel=Channel.OFFICER,
         text=text,
         institution=institution,
         region=region,

@@ -1,12 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiebang.core import exports
+from jiebang.core import exports, throttle
 from jiebang.core.actions import submit
 from jiebang.core.errors import DomainError
 from jiebang.core.permissions import can, require_perm
@@ -136,32 +135,42 @@ def survey_create(request):
     )
 
 
-ONLINE_LIMIT = 5  # posts per address per hour
-
-
 @login_not_required
 def online_form(request):
-    """The public 回音壁 column: no account; a honeypot field and a rate limit keep spam out."""
+    """The public 回音壁 column: no account. As every public form: a honeypot, limits per device
+    and per address (core.throttle), the duplicate check, and a tracking number (受理编号) whose
+    page follows the reply (supervision.public_views.track_detail)."""
+    from jiebang.supervision import services as public  # stage 5 keeps the public's tickets
 
     def post(text, county, name, phone, website):
         if website:  # the honeypot: only a robot fills it in; thank it and keep nothing
             return None
-        key = f"online-feedback:{request.META.get('REMOTE_ADDR', '')}"
-        if cache.get(key, 0) >= ONLINE_LIMIT:
-            raise DomainError(
-                _("Too many submissions from your network; please try again in an hour.")
-            )
-        cache.set(key, cache.get(key, 0) + 1, 3600)
-        return services.submit_online_feedback(text=text, region=county, name=name, phone=phone)
+        throttle.check(request, "public")
+        return public.submit_public(
+            source=public.Ticket.Source.ONLINE,
+            text=text,
+            region=county,
+            name=name,
+            phone=phone,
+            device=throttle.device_of(request) or "",
+        )
 
-    return submit(
+    def done(ticket):
+        if ticket is None:
+            return render(request, "needs/online_thanks.html")
+        return redirect(ticket.get_public_url())
+
+    response = submit(
         request,
         OnlineFeedbackForm(request.POST or None),
         post,
-        message=None,
-        success=lambda item: render(request, "needs/online_thanks.html"),
+        message=lambda ticket: ticket
+        and _("Thank you. Your tracking number is %(number)s; keep it to follow the reply.")
+        % {"number": ticket.number},
+        success=done,
         template="needs/online_form.html",
     )
+    return throttle.give_device(request, response)
 
 
 def cluster_list(request):
