@@ -14,11 +14,14 @@ from django.urls import reverse
 
 from jiebang.accountability import models as acc
 from jiebang.assessment.models import PointRule, Recognition
+from jiebang.experience.models import Event as ExperienceEvent
+from jiebang.experience.models import Invitee, Suggestion
 from jiebang.ledger import models as ledger
-from jiebang.needs.models import FeedbackItem, ImportBatch, Proposal
+from jiebang.needs.models import Category, FeedbackItem, ImportBatch, Proposal
 from jiebang.orgs.models import Institution, User
 from jiebang.projects import models as proj
 from jiebang.resources.models import Expert, OutreachEvent, ProjectExpert
+from jiebang.supervision import models as sup
 from jiebang.workbench.models import Delivery, Notification
 
 from .urlwalk import names_with_arguments
@@ -103,6 +106,19 @@ INTERVIEW = Case(acc.Interview, scope=carried("project"))
 TASK = Case(ledger.Task, scope=carried("project"))
 UPDATE = Case(ledger.ProgressUpdate, scope=carried("task__project"))
 MEASUREMENT = Case(ledger.IndicatorMeasurement, scope=carried("indicator__project"))
+TICKET = Case(sup.Ticket)
+EXPERIENCE_EVENT = Case(ExperienceEvent)
+WINDOW = Case(sup.ServicePoint)
+
+
+def public_projects():
+    return proj.Project.objects.filter(status__in=proj.Project.PUBLIC_STATUSES)
+
+
+def public_project_scope(model, user):
+    return project_scope(model, user).filter(status__in=proj.Project.PUBLIC_STATUSES)
+
+
 CLAIM = Case(proj.Claim)
 CASE = Case(proj.GreenChannelCase)
 COMPETITION = Case(proj.Competition)
@@ -269,13 +285,63 @@ MATRIX = {
         Notification, scope=own_notifications, objects=notifications
     ),
     "workbench:delivery-retry": Case(Delivery, scope=city_admin_only, objects=deliveries),
+    "supervision:ticket-detail": TICKET,
+    "supervision:ticket-route": TICKET,
+    "supervision:ticket-answer": TICKET,
+    "supervision:ticket-send-back": TICKET,
+    "supervision:ticket-accept": TICKET,
+    "supervision:ticket-return": TICKET,
+    "supervision:ticket-dismiss": TICKET,
+    "supervision:ticket-restore": TICKET,
+    "supervision:point-detail": WINDOW,
+    "supervision:point-edit": WINDOW,
+    "supervision:point-qr": WINDOW,
+    "supervision:point-sheet": WINDOW,
+    "supervision:project-sheet": Case(
+        proj.Project, scope=public_project_scope, objects=public_projects
+    ),
+    "supervision:deadline-edit": Case(Category, scope=city_admin_only),
+    "experience:event-detail": EXPERIENCE_EVENT,
+    "experience:event-edit": EXPERIENCE_EVENT,
+    "experience:invitee-add": EXPERIENCE_EVENT,
+    "experience:event-visit": EXPERIENCE_EVENT,
+    "experience:suggestion-add": EXPERIENCE_EVENT,
+    "experience:invitee-remove": Case(Invitee),
+    "experience:suggestion-detail": Case(Suggestion),
+    "experience:suggestion-decide": Case(Suggestion),
+    "experience:suggestion-study": Case(Suggestion),
 }
 # Pages whose id is not an object of a scope: the six stages of the menu.
 NOT_OBJECTS = {"core:stage"}
+# Public pages (no account): anyone opens a public object, nobody a private one
+# (test_public_id_urls_show_only_public_objects).
+PUBLIC = {
+    "feedback:rate-project": Case(
+        proj.Project,
+        objects=lambda: proj.Project.objects.all(),
+        scope=lambda m, u: public_projects(),
+    ),
+    "feedback:project-qr": Case(
+        proj.Project,
+        objects=lambda: proj.Project.objects.all(),
+        scope=lambda m, u: public_projects(),
+    ),
+    "feedback:rate-window": Case(
+        sup.ServicePoint, scope=lambda m, u: m.objects.filter(is_active=True)
+    ),
+    "experience:public-detail": Case(
+        ExperienceEvent, scope=lambda m, u: m.objects.filter(status="held")
+    ),
+    "feedback:track-detail": Case(
+        sup.Ticket,
+        scope=lambda m, u: m.objects.public(),
+        kwargs=lambda t: {"number": t.number},
+    ),
+}
 
 
 def id_urls():
-    return sorted(set(names_with_arguments()) - NOT_OBJECTS)
+    return sorted(set(names_with_arguments()) - NOT_OBJECTS - set(PUBLIC))
 
 
 def test_every_id_url_is_in_the_matrix():
@@ -318,6 +384,18 @@ def test_scope_of_every_id_url(world, client, db, name):
                 if status not in (403, 404, 405):
                     failures.append(f"{username} {method.__name__} {url} out of scope: {status}")
     assert failures == []
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_id_urls_show_only_public_objects(world, client, db, name):
+    case = PUBLIC[name]
+    public = case.scope(case.model, None)
+    inside = _first(case.candidates().filter(pk__in=public.values("pk")))
+    outside = _first(case.candidates().exclude(pk__in=public.values("pk")))
+    assert inside is not None
+    assert client.get(reverse(name, kwargs=case.url_kwargs(inside))).status_code == 200
+    if outside is not None:
+        assert client.get(reverse(name, kwargs=case.url_kwargs(outside))).status_code == 404
 
 
 def test_county_sees_every_task_its_ledger_pages_list(world, client, db):

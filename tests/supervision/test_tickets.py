@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from jiebang.accountability.queries import escalation
 from jiebang.needs.models import Category, CategoryCorrection, Channel
 from jiebang.orgs.models import Institution
 from jiebang.supervision import services
@@ -155,3 +156,5 @@ def test_overdue_rectifications_escalate_to_the_county(window, guanxian_bureau, 
     Ticket.objects.filter(pk=ticket.pk).update(deadline=timezone.localdate().replace(year=2020))
     assert ticket in pending(guanxian_bureau, "supervision.overdue_ticket")
     assert ticket in pending(task_force, "supervision.overdue_ticket")
+    (row,) = [r for r in escalation(guanxian_bureau) if r.unit == window.institution]
+    assert row.overdue_feedback == 1 and row.level >= 1

@@ -29,6 +29,7 @@ class Level:
 
 
 def escalation_level(overdue: int, interviews: int) -> int:
+    """`overdue` counts overdue tasks and overdue rectifications of public feedback alike."""
     if interviews >= KEY_INTERVIEWS or overdue >= KEY_OVERDUE:
         return Level.KEY
     if interviews or overdue:
@@ -42,10 +43,11 @@ class UnitEscalation:
     overdue: int
     interviews: int
     open_rectifications: int
+    overdue_feedback: int = 0  # public feedback (stage 5) past its rectification deadline
 
     @property
     def level(self) -> int:
-        return escalation_level(self.overdue, self.interviews)
+        return escalation_level(self.overdue + self.overdue_feedback, self.interviews)
 
     @property
     def level_label(self) -> str:
@@ -54,8 +56,12 @@ class UnitEscalation:
 
 def escalation(user) -> list[UnitEscalation]:
     """Per implementing unit in the user's scope: overdue tasks now (today, Asia/Shanghai),
-    interviews so far and open rectifications; the most serious first. Three queries."""
+    overdue rectifications of public feedback, interviews so far and open rectifications; the
+    most serious first. Four queries."""
+    from django.utils import timezone
+
     from jiebang.ledger.models import Task
+    from jiebang.supervision.models import Ticket
 
     projects = stage_projects_visible_to(user).exclude(implementing_unit=None)
     overdue = dict(
@@ -73,7 +79,14 @@ def escalation(user) -> list[UnitEscalation]:
         .values("unit")
         .annotate(n=Count("pk"), open=Count("pk", filter=open_filter))
     }
-    unit_ids = set(overdue) | set(interviews)
+    overdue_feedback = dict(
+        Ticket.objects.visible_to(user)
+        .overdue(timezone.localdate())
+        .order_by()
+        .values_list("unit")
+        .annotate(n=Count("pk"))
+    )
+    unit_ids = set(overdue) | set(interviews) | set(overdue_feedback)
     units = Institution.objects.in_bulk(unit_ids)
     rows = [
         UnitEscalation(
@@ -81,10 +94,13 @@ def escalation(user) -> list[UnitEscalation]:
             overdue=overdue.get(pk, 0),
             interviews=interviews.get(pk, {}).get("n", 0),
             open_rectifications=interviews.get(pk, {}).get("open", 0),
+            overdue_feedback=overdue_feedback.get(pk, 0),
         )
         for pk in unit_ids
     ]
-    rows.sort(key=lambda r: (-r.level, -r.overdue, -r.interviews, r.unit.name))
+    rows.sort(
+        key=lambda r: (-r.level, -(r.overdue + r.overdue_feedback), -r.interviews, r.unit.name)
+    )
     return rows
 
 
