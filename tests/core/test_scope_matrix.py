@@ -144,6 +144,14 @@ def deliveries():
     return Delivery.objects.all()
 
 
+def api_keys():
+    from jiebang.supervision.open311 import keys
+
+    if not sup.ApiKey.objects.exists():
+        keys.create_key(name="matrix", acting_user=None)
+    return sup.ApiKey.objects.all()
+
+
 def city_admin_only(model, user):
     return model.objects.all() if user.role == "city_admin" else model.objects.none()
 
@@ -301,6 +309,7 @@ MATRIX = {
         proj.Project, scope=public_project_scope, objects=public_projects
     ),
     "supervision:deadline-edit": Case(Category, scope=city_admin_only),
+    "supervision:apikey-revoke": Case(sup.ApiKey, scope=city_admin_only, objects=api_keys),
     "experience:event-detail": EXPERIENCE_EVENT,
     "experience:event-edit": EXPERIENCE_EVENT,
     "experience:invitee-add": EXPERIENCE_EVENT,

@@ -16,8 +16,8 @@ from jiebang.orgs.models import Institution, User
 from jiebang.projects.models import Project
 
 from .models import (
-    AspectDeadline,
     ApiKey,
+    AspectDeadline,
     ServicePoint,
     Ticket,
     TicketEvent,
@@ -89,9 +89,7 @@ def load_tickets(n: int, rng: random.Random) -> None:
     for user in User.objects.filter(role="unit", is_active=True):
         units.setdefault(user.institution_id, user)
     by_county = {}
-    for hospital in Institution.objects.exclude(kind=Institution.Kind.BUREAU).exclude(
-        region=None
-    ):
+    for hospital in Institution.objects.exclude(kind=Institution.Kind.BUREAU).exclude(region=None):
         county = checking_region(hospital)
         if county is not None and hospital.kind != Institution.Kind.VILLAGE_CLINIC:
             by_county.setdefault(county.pk, []).append(hospital)
