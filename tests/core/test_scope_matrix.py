@@ -19,6 +19,8 @@ from jiebang.experience.models import Invitee, Suggestion
 from jiebang.ledger import models as ledger
 from jiebang.needs.models import Category, FeedbackItem, ImportBatch, Proposal
 from jiebang.orgs.models import Institution, User
+from jiebang.portal.models import Briefing, NewsItem
+from jiebang.portal.queries import public_projects as portal_projects
 from jiebang.projects import models as proj
 from jiebang.resources.models import Expert, OutreachEvent, ProjectExpert
 from jiebang.supervision import models as sup
@@ -152,8 +154,17 @@ def api_keys():
     return sup.ApiKey.objects.all()
 
 
+def city_staff_only(model, user):
+    staff = user.role in ("city_admin", "task_force")
+    return model.objects.all() if staff else model.objects.none()
+
+
 def city_admin_only(model, user):
     return model.objects.all() if user.role == "city_admin" else model.objects.none()
+
+
+NEWS = Case(NewsItem, scope=city_staff_only)
+BRIEFING = Case(Briefing, scope=city_staff_only)
 
 
 MATRIX = {
@@ -310,6 +321,13 @@ MATRIX = {
     ),
     "supervision:deadline-edit": Case(Category, scope=city_admin_only),
     "supervision:apikey-revoke": Case(sup.ApiKey, scope=city_admin_only, objects=api_keys),
+    "portal:news-edit": NEWS,
+    "portal:news-publish": NEWS,
+    "portal:news-unpublish": NEWS,
+    "portal:briefing-edit": BRIEFING,
+    "portal:briefing-refresh": BRIEFING,
+    "portal:briefing-publish": BRIEFING,
+    "ledger:update-publicise": UPDATE,
     "experience:event-detail": EXPERIENCE_EVENT,
     "experience:event-edit": EXPERIENCE_EVENT,
     "experience:invitee-add": EXPERIENCE_EVENT,
@@ -338,6 +356,14 @@ PUBLIC = {
     "feedback:rate-window": Case(
         sup.ServicePoint, scope=lambda m, u: m.objects.filter(is_active=True)
     ),
+    "portal:project-detail": Case(
+        proj.Project,
+        objects=lambda: proj.Project.objects.all(),
+        scope=lambda m, u: portal_projects(),
+    ),
+    "portal:news-detail": Case(NewsItem, scope=lambda m, u: m.objects.published()),
+    "portal:briefing-detail": Case(Briefing, scope=lambda m, u: m.objects.published()),
+    "portal:briefing-pdf": Case(Briefing, scope=lambda m, u: m.objects.published()),
     "experience:public-detail": Case(
         ExperienceEvent, scope=lambda m, u: m.objects.filter(status="held")
     ),

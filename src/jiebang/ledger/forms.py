@@ -143,6 +143,12 @@ class BatchConfirmForm(forms.Form):
         )
 
 
+class PublicForm(forms.Form):
+    """The reviewer's button on a confirmed update: show it on the public portal or not."""
+
+    public = forms.BooleanField(required=False)
+
+
 class ReturnForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(
         label=_("reason for returning"), widget=forms.Textarea(attrs={"rows": 2})

@@ -281,6 +281,8 @@ class ProgressUpdate(ReviewedFigure):
         _("confirmed progress before (%)"), null=True, blank=True
     )
     decrease_reason = models.TextField(_("reason for the lower progress"), blank=True)
+    # Its reviewer may show a confirmed update on the public portal (services.set_update_public).
+    is_public = models.BooleanField(_("shown on the public portal"), default=False)
     history = HistoricalRecords()
 
     objects = ProgressUpdateQuerySet.as_manager()

@@ -352,6 +352,22 @@ def confirm_update(update: ProgressUpdate, *, acting_user) -> ProgressUpdate:
     return update
 
 
+@transaction.atomic
+def set_update_public(update: ProgressUpdate, *, acting_user, public: bool) -> ProgressUpdate:
+    """Whoever may confirm the update (the county bureau of the unit's county or the task
+    force) shows a confirmed update on the public portal, or takes it off. DomainError for an
+    update that is not confirmed: only confirmed figures are public."""
+    require_perm(acting_user, "ledger.review_figure", update)
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if public and update.review != Review.CONFIRMED:
+        raise DomainError(_("Only a confirmed update can be shown on the public portal."))
+    if update.is_public != public:
+        update.is_public = public
+        update._history_user = acting_user
+        update.save(update_fields=["is_public"])
+    return update
+
+
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:

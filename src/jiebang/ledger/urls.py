@@ -41,6 +41,7 @@ urlpatterns = [
     path("updates/confirm/", views.updates_confirm, name="updates-confirm"),
     path("updates/<int:pk>/confirm/", views.update_confirm, name="update-confirm"),
     path("updates/<int:pk>/return/", views.update_return, name="update-return"),
+    path("updates/<int:pk>/publicise/", views.update_publicise, name="update-publicise"),
     path("measurements/<int:pk>/confirm/", views.measurement_confirm, name="measurement-confirm"),
     path("measurements/<int:pk>/return/", views.measurement_return, name="measurement-return"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),

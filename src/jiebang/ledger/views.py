@@ -27,6 +27,7 @@ from .forms import (
     MeasurementForm,
     ProgrammeFilterForm,
     ProgressForm,
+    PublicForm,
     ReturnForm,
     TaskFilterForm,
     TaskForm,
@@ -290,6 +291,24 @@ def update_return(request, pk):
 
     message = _("The update was returned to the unit.")
     return _review(request, update, give_back, message, ReasonForm(request.POST))
+
+
+@require_POST
+def update_publicise(request, pk):
+    """The reviewer shows a confirmed update on the public portal, or takes it off."""
+    update = get_visible_or_404(ProgressUpdate, request.user, pk=pk)
+    require_perm(request.user, "ledger.review_figure", update)
+
+    def perform(public):
+        return services.set_update_public(update, acting_user=request.user, public=public)
+
+    def message(result):
+        if result.is_public:
+            return _("The update is shown on the public portal.")
+        return _("The update is no longer shown on the public portal.")
+
+    form = PublicForm(request.POST)
+    return press(request, perform, form=form, message=message, success=update.task)
 
 
 @require_POST
