@@ -322,7 +322,7 @@ _cache = urlsplit(os.environ.get("CACHE_URL", ""))
 if _cache.scheme in {"redis", "rediss"}:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "jiebang.core.cache.ReusingRedisCache",
             "LOCATION": os.environ["CACHE_URL"],
         }
     }

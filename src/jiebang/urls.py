@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from .api import api
@@ -34,6 +35,12 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The public pages' switch: no CSRF token, so their cached bytes go out as stored.
+    path(
+        "i18n/public/",
+        login_not_required(csrf_exempt(set_language)),
+        name="public-language",
+    ),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

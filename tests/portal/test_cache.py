@@ -105,7 +105,6 @@ def test_signed_in_users_are_neither_served_nor_stored(live_project, client, log
     anonymous = Client()
     anonymous.get(url)
     assert any(k.startswith("portal:page") for k in _keys())
-    assert "csrf-placeholder" not in staff.get(url).content.decode()
 
 
 def _keys():
@@ -114,18 +113,15 @@ def _keys():
     return [k.split(":", 2)[-1] for k in django_cache._cache]  # LocMemCache's own keys
 
 
-def test_each_visitor_gets_a_token_that_posts(live_project):
+def test_a_cached_page_switches_language_without_a_token(live_project):
     url = _url(live_project)
-    first = Client(enforce_csrf_checks=True)
-    first.get(url)
-    second = Client(enforce_csrf_checks=True)
-    page = second.get(url).content.decode()  # from the cache
-    assert cache.CSRF_PLACEHOLDER not in page
-    token = TOKEN.search(page).group(1)
-    response = second.post(
-        reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token}
-    )
+    Client().get(url)
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url).content.decode()  # from the cache
+    assert "csrfmiddlewaretoken" not in page
+    response = visitor.post(reverse("public-language"), {"language": "en", "next": url})
     assert response.status_code == 302
+    assert "Reform in progress" in visitor.get(url).content.decode()
 
 
 def test_a_waiting_message_bypasses_the_cache(live_project, client, rf):
@@ -144,4 +140,5 @@ def test_the_version_survives_eviction():
 
     before = cache.version()
     django_cache.delete(cache.VERSION_KEY)
+    cache._local["version"] = None  # this process's memo of it (a second at most)
     assert cache.version() > before

@@ -64,18 +64,14 @@ def _count(key: str) -> int:
         return 1
 
 
-def _peek(key: str) -> int:
-    return cache.get(f"throttle:{key}:{int(time.time()) // WINDOW}", 0)
-
-
 def check(request, form: str) -> None:
     """Count one submission of `form` by this device and address; DomainError, in Chinese,
-    saying what happened and what to do, when either is over its hourly limit (nothing is
-    counted then)."""
+    saying what happened and what to do, when either is over its hourly limit."""
     ip = client_ip(request)
     device = device_of(request) or f"ip-{ip}"
-    device_key, ip_key = f"{form}:d:{device}", f"{form}:ip:{ip}"
-    if _peek(device_key) >= settings.PUBLIC_DEVICE_LIMIT:
+    # Counted first, compared after: simultaneous requests of one device cannot all slip under
+    # the limit between a read and a write.
+    if _count(f"{form}:d:{device}") > settings.PUBLIC_DEVICE_LIMIT:
         raise DomainError(
             _(
                 "This phone or computer has sent %(n)s submissions within the hour, the most "
@@ -84,7 +80,7 @@ def check(request, form: str) -> None:
             )
             % {"n": settings.PUBLIC_DEVICE_LIMIT}
         )
-    if _peek(ip_key) >= settings.PUBLIC_IP_LIMIT:
+    if _count(f"{form}:ip:{ip}") > settings.PUBLIC_IP_LIMIT:
         raise DomainError(
             _(
                 "Unusually many submissions are coming from your network this hour, so we have "
@@ -92,5 +88,3 @@ def check(request, form: str) -> None:
                 "data connection; if the matter is urgent, call the 12345 hotline."
             )
         )
-    _count(device_key)
-    _count(ip_key)

@@ -549,6 +549,37 @@ class Lookups:
         return best
 
 
+# One Lookups per process for single items (the public forms): building it reads every
+# institution and region and compiles their names (≈ 12 ms), too much for each QR rating. It is
+# rebuilt when the institutions, regions or categories change in number or newest id, and at
+# least every SHARED_LOOKUPS_SECONDS (a rename).
+SHARED_LOOKUPS_SECONDS = 60
+_shared: dict = {"lookups": None, "key": None, "at": 0.0}
+
+
+def _lookups_key() -> tuple:
+    from django.db.models import Count, Max
+
+    from .models import Category
+
+    return tuple(
+        tuple(model.objects.aggregate(n=Count("pk"), m=Max("pk")).values())
+        for model in (Institution, Region, Category)
+    )
+
+
+def shared_lookups() -> Lookups:
+    key = _lookups_key()
+    now = time.monotonic()
+    if (
+        _shared["lookups"] is None
+        or _shared["key"] != key
+        or now - _shared["at"] > SHARED_LOOKUPS_SECONDS
+    ):
+        _shared.update(lookups=Lookups(), key=key, at=now)
+    return _shared["lookups"]
+
+
 @dataclass(frozen=True)
 class Area:
     """The counties an import may write into (`counties` None: anywhere), and the county of

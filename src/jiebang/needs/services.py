@@ -20,7 +20,7 @@ from jiebang.core.transitions import require_transition
 
 from .classifier import classify
 from .classifier.engine import CATEGORIES
-from .importing import Lookups, missing_columns, read_table, resolve_columns
+from .importing import missing_columns, read_table, resolve_columns, shared_lookups
 from .models import (
     Category,
     CategoryCorrection,
@@ -115,7 +115,7 @@ def _new_item(*, channel, text, acting_user=None, **fields) -> FeedbackItem:
     text = clean_text(text or "").strip()
     if not text:
         raise DomainError(_("Please describe the problem."))
-    lookups = Lookups()
+    lookups = shared_lookups()
     area = lookups.area(user_scope(acting_user) if acting_user else None)
     institution = fields.pop("institution", None) or lookups.institution("", text)
     if (

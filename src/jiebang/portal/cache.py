@@ -6,9 +6,9 @@ afresh and the old entries are never read again (they expire after PAGE_TIMEOUT,
 bounds what a change made without signals, e.g. a bulk update, can leave on view).
 
 Signed-in users are never served from the cache nor stored in it (staff preview drafts on the
-same URLs), and neither is a request with a flash message waiting. The CSRF token of the page's
-language switch is not in the stored page: the views render a placeholder, replaced on every
-answer with the visitor's own token.
+same URLs), and neither is a request with a flash message waiting. A stored page goes out
+as stored: it holds no per-visitor token (the public language switch posts without one, see
+urls.py), so a hit costs one cache round trip (the version is read at most once a second).
 """
 
 import hashlib
@@ -19,13 +19,14 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 VERSION_KEY = "portal:version"
 PAGE_TIMEOUT = 600  # seconds
-# Rendered in place of the CSRF token (the views put it in the context as csrf_token).
-CSRF_PLACEHOLDER = "portal-csrf-placeholder-4f1c2a"
+# Each process trusts the version it read for this long (one cache round trip a page, not
+# two); a change made in this process is seen at once.
+VERSION_TTL = 1.0
+_local = {"version": None, "read_at": 0.0}
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
@@ -36,14 +37,19 @@ def _fresh_version() -> int:
 
 
 def version() -> int:
+    now = time.monotonic()
+    if _local["version"] is not None and now - _local["read_at"] < VERSION_TTL:
+        return _local["version"]
     current = cache.get(VERSION_KEY)
     if current is None:
         cache.add(VERSION_KEY, _fresh_version(), timeout=None)
         current = cache.get(VERSION_KEY) or 0
+    _local.update(version=current, read_at=now)
     return current
 
 
 def _increment() -> None:
+    _local["version"] = None
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not there (first use, or evicted)
@@ -84,14 +90,6 @@ def _cacheable(request) -> bool:
     )
 
 
-def _with_token(request, response: HttpResponse) -> HttpResponse:
-    if CSRF_PLACEHOLDER.encode() in response.content:
-        response.content = response.content.replace(
-            CSRF_PLACEHOLDER.encode(), get_token(request).encode()
-        )
-    return response
-
-
 def _stored(response: HttpResponse) -> dict:
     return {
         "content": response.content,
@@ -112,15 +110,15 @@ def cached_public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
-            return _with_token(request, view(request, *args, **kwargs))
+            return view(request, *args, **kwargs)
         key = page_key(request)
         entry = cache.get(key)
         if entry is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
-                return _with_token(request, response)
+                return response
             cache.set(key, _stored(response), PAGE_TIMEOUT)
-            return _with_token(request, response)
-        return _with_token(request, _restored(entry))
+            return response
+        return _restored(entry)
 
     return wrapper

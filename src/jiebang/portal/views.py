@@ -13,7 +13,7 @@ from jiebang.core.permissions import can
 from jiebang.ledger.queries import progress_of
 
 from . import briefings, queries
-from .cache import CSRF_PLACEHOLDER, cached_public_page
+from .cache import cached_public_page
 from .forms import ProjectFilterForm
 from .models import Briefing, NewsItem
 
@@ -22,8 +22,8 @@ MAX_PAGE = 1000
 
 
 def _page(request, template: str, context: dict) -> HttpResponse:
-    """Render a public page; its language switch carries the cache's CSRF placeholder."""
-    return render(request, template, {**context, "csrf_token": CSRF_PLACEHOLDER})
+    """Render a public page (cached by cached_public_page)."""
+    return render(request, template, context)
 
 
 def _paged(request, rows, size=PAGE_SIZE):

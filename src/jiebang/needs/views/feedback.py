@@ -7,7 +7,6 @@ from django.views.decorators.http import require_POST
 
 from jiebang.core import exports, throttle
 from jiebang.core.actions import submit
-from jiebang.core.errors import DomainError
 from jiebang.core.permissions import can, require_perm
 from jiebang.core.scoping import get_visible_or_404
 
@@ -164,9 +163,11 @@ def online_form(request):
         request,
         OnlineFeedbackForm(request.POST or None),
         post,
-        message=lambda ticket: ticket
-        and _("Thank you. Your tracking number is %(number)s; keep it to follow the reply.")
-        % {"number": ticket.number},
+        message=lambda ticket: (
+            ticket
+            and _("Thank you. Your tracking number is %(number)s; keep it to follow the reply.")
+            % {"number": ticket.number}
+        ),
         success=done,
         template="needs/online_form.html",
     )
