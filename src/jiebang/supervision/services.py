@@ -193,6 +193,14 @@ def submit_public(
     return ticket
 
 
+def _required(text, message) -> str:
+    """The cleaned text; DomainError(message) when nothing is left."""
+    text = clean_text(text or "").strip()
+    if not text:
+        raise DomainError(message)
+    return text
+
+
 def _locked(ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
@@ -239,9 +247,7 @@ def send_back(ticket, *, acting_user, reason) -> Ticket:
 def answer(ticket, *, acting_user, reply) -> Ticket:
     """The unit's reply: what it rectified. The county bureau checks it before it is public."""
     require_perm(acting_user, "supervision.answer_ticket", ticket)
-    reply = clean_text(reply or "").strip()
-    if not reply:
-        raise DomainError(_("Please write what was rectified."))
+    reply = _required(reply, _("Please write what was rectified."))
     ticket = _locked(ticket)
     ticket.move_to(Status.ANSWERED, by=acting_user)
     ticket.reply = reply
@@ -283,9 +289,7 @@ def _enqueue(task, *args):
 def return_reply(ticket, *, acting_user, reason) -> Ticket:
     """The reply does not rectify the problem: back to the unit, with the reason."""
     require_perm(acting_user, "supervision.check_ticket", ticket)
-    reason = clean_text(reason or "").strip()
-    if not reason:
-        raise DomainError(_("Please give the reason for returning the reply."))
+    reason = _required(reason, _("Please give the reason for returning the reply."))
     ticket = _locked(ticket)
     ticket.move_to(Status.OPEN, by=acting_user)
     ticket.return_reason = reason
@@ -298,9 +302,7 @@ def return_reply(ticket, *, acting_user, reason) -> Ticket:
 def dismiss(ticket, *, acting_user, reason) -> Ticket:
     """Spam, abuse or no matter at all: hidden from the public and the queues, kept."""
     require_perm(acting_user, "supervision.route_ticket", ticket)
-    reason = clean_text(reason or "").strip()
-    if not reason:
-        raise DomainError(_("Please give the reason for dismissing the ticket."))
+    reason = _required(reason, _("Please give the reason for dismissing the ticket."))
     ticket = _locked(ticket)
     ticket.move_to(Status.DISMISSED, by=acting_user)
     ticket.deadline = None
