@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "jiebang.supervision",
     "jiebang.experience",
     "jiebang.portal",
+    "jiebang.impact",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,7 @@ JIEBANG_DEMO_LOADERS = [
     "jiebang.assessment.demo.load",
     "jiebang.supervision.demo.load",
     "jiebang.experience.demo.load",
+    "jiebang.impact.demo.load",
     "jiebang.portal.demo.load",
 ]
 

@@ -49,8 +49,10 @@ def hostile(stage4):  # noqa: F811 (the fixture imported above)
     project, _letter, _on_time, overdue = stage4
     Project.objects.filter(pk=project.pk).update(title="预住院" + PAYLOAD)
     Milestone.objects.create(project=project, title="里程碑" + PAYLOAD, due_date=overdue.deadline)
-    item = needs.submit_online_feedback(
-        text="反映问题：门诊排队时间太长" + PAYLOAD, region=Region.objects.get(name="东阿县")
+    item = needs.record_public_feedback(
+        channel="online",
+        text="反映问题：门诊排队时间太长" + PAYLOAD,
+        region=Region.objects.get(name="东阿县"),
     )
     needs.ensure_categories()
     category = Category.objects.order_by("order").first()

@@ -7,11 +7,16 @@ from django.core.exceptions import ValidationError
 from jiebang.orgs.demo import DEMO_PASSWORD
 
 
-@pytest.mark.parametrize("url", ["/", "/orgs/institutions/", "/audit/", "/stages/needs/"])
+@pytest.mark.parametrize("url", ["/orgs/institutions/", "/audit/", "/stages/needs/"])
 def test_anonymous_is_sent_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_anonymous_visitor_to_the_home_page_lands_on_the_public_portal(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/portal/"
 
 
 def test_login_page_is_public_and_chinese(client):

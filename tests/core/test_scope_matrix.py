@@ -16,6 +16,7 @@ from jiebang.accountability import models as acc
 from jiebang.assessment.models import PointRule, Recognition
 from jiebang.experience.models import Event as ExperienceEvent
 from jiebang.experience.models import Invitee, Suggestion
+from jiebang.impact import models as impact
 from jiebang.ledger import models as ledger
 from jiebang.needs.models import Category, FeedbackItem, ImportBatch, Proposal
 from jiebang.orgs.models import Institution, User
@@ -110,6 +111,11 @@ UPDATE = Case(ledger.ProgressUpdate, scope=carried("task__project"))
 MEASUREMENT = Case(ledger.IndicatorMeasurement, scope=carried("indicator__project"))
 TICKET = Case(sup.Ticket)
 EXPERIENCE_EVENT = Case(ExperienceEvent)
+PROMOTION = Case(impact.Promotion, scope=carried("project"))
+STEP = Case(impact.Step, scope=carried("promotion__project"))
+ADOPTION = Case(impact.Adoption)
+POLICY = Case(impact.PolicyDocument, scope=everything)
+ARTICLE = Case(impact.PolicyArticle, scope=everything)
 WINDOW = Case(sup.ServicePoint)
 
 
@@ -328,6 +334,30 @@ MATRIX = {
     "portal:briefing-refresh": BRIEFING,
     "portal:briefing-publish": BRIEFING,
     "ledger:update-publicise": UPDATE,
+    "impact:promotion-detail": PROMOTION,
+    "impact:promotion-edit": PROMOTION,
+    "impact:promotion-close": PROMOTION,
+    "impact:adoption-create": PROMOTION,
+    "impact:step-edit": STEP,
+    "impact:step-start": STEP,
+    "impact:step-finish": STEP,
+    "impact:step-file": Case(impact.StepFile, scope=carried("step__promotion__project")),
+    "impact:adoption-detail": ADOPTION,
+    "impact:adoption-edit": ADOPTION,
+    "impact:adoption-value": ADOPTION,
+    "impact:project-effect": IMPLEMENTED,
+    "impact:intervention-edit": IMPLEMENTED,
+    "impact:policy-detail": POLICY,
+    "impact:policy-edit": POLICY,
+    "impact:policy-file": Case(
+        impact.PolicyDocument,
+        scope=everything,
+        objects=lambda: impact.PolicyDocument.objects.exclude(file=""),
+    ),
+    "impact:article-create": POLICY,
+    "impact:article-edit": ARTICLE,
+    "impact:article-remove": ARTICLE,
+    "impact:reach-edit": Case(impact.ReachRecord, scope=everything),
     "experience:event-detail": EXPERIENCE_EVENT,
     "experience:event-edit": EXPERIENCE_EVENT,
     "experience:invitee-add": EXPERIENCE_EVENT,

@@ -108,8 +108,8 @@ def track_detail(request, number):
     )
     if ticket is None:
         raise Http404
-    key = request.POST.get("key") or request.GET.get("k", "")
-    form = ConfirmForm(request.POST or None, initial={"key": key})
+    form = ConfirmForm(request.POST or None, initial={"key": request.GET.get("k", "")})
+    key = form["key"].value() or ""  # posted, or the follow-up link's
     if request.method == "POST":
         if not services.confirmable(ticket):
             raise Http404
