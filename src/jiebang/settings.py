@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "jiebang.supervision",
     "jiebang.experience",
     "jiebang.portal",
+    "jiebang.evaluation",
     "jiebang.impact",
 ]
 
@@ -262,6 +263,7 @@ JIEBANG_DEMO_LOADERS = [
     "jiebang.assessment.demo.load",
     "jiebang.supervision.demo.load",
     "jiebang.experience.demo.load",
+    "jiebang.evaluation.demo.load",
     "jiebang.impact.demo.load",
     "jiebang.portal.demo.load",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("open311/v2/", include("jiebang.supervision.open311.urls")),
     path("experience/", include("jiebang.experience.urls")),
     path("portal/", include("jiebang.portal.urls")),
+    path("evaluation/", include("jiebang.evaluation.urls")),
     path("impact/", include("jiebang.impact.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

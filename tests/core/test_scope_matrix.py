@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from jiebang.accountability import models as acc
 from jiebang.assessment.models import PointRule, Recognition
+from jiebang.evaluation import models as ev
 from jiebang.experience.models import Event as ExperienceEvent
 from jiebang.experience.models import Invitee, Suggestion
 from jiebang.impact import models as impact
@@ -111,6 +112,9 @@ UPDATE = Case(ledger.ProgressUpdate, scope=carried("task__project"))
 MEASUREMENT = Case(ledger.IndicatorMeasurement, scope=carried("indicator__project"))
 TICKET = Case(sup.Ticket)
 EXPERIENCE_EVENT = Case(ExperienceEvent)
+ROUND = Case(ev.EvaluationRound)
+NOMINATION = Case(ev.Nomination)
+SEAT = Case(ev.PanelMember)
 PROMOTION = Case(impact.Promotion, scope=carried("project"))
 STEP = Case(impact.Step, scope=carried("promotion__project"))
 ADOPTION = Case(impact.Adoption)
@@ -334,6 +338,28 @@ MATRIX = {
     "portal:briefing-refresh": BRIEFING,
     "portal:briefing-publish": BRIEFING,
     "ledger:update-publicise": UPDATE,
+    "evaluation:round-detail": ROUND,
+    "evaluation:round-edit": ROUND,
+    "evaluation:panel-add": ROUND,
+    "evaluation:round-draw": ROUND,
+    "evaluation:round-close": ROUND,
+    "evaluation:round-ranking": ROUND,
+    "evaluation:round-scores-csv": ROUND,
+    "evaluation:round-publish": ROUND,
+    "evaluation:nomination-create": ROUND,
+    "evaluation:score-list": ROUND,
+    "evaluation:panel-remove": SEAT,
+    "evaluation:member-sheet-export": SEAT,
+    "evaluation:member-sheet-import": SEAT,
+    "evaluation:nomination-detail": NOMINATION,
+    "evaluation:nomination-screen": NOMINATION,
+    "evaluation:nomination-withdraw": NOMINATION,
+    "evaluation:nomination-verify": NOMINATION,
+    "evaluation:nomination-assign": NOMINATION,
+    "evaluation:nomination-evidence": Case(
+        ev.Nomination, objects=lambda: ev.Nomination.objects.exclude(evidence="")
+    ),
+    "evaluation:score-sheet": Case(ev.ScoreSheet),
     "impact:promotion-detail": PROMOTION,
     "impact:promotion-edit": PROMOTION,
     "impact:promotion-close": PROMOTION,

@@ -71,6 +71,9 @@ DOWNLOADS = {
     "/needs/heatmap/data/",
 }
 DOWNLOAD_NAMES = {
+    "evaluation:member-sheet-export",
+    "evaluation:round-scores-csv",
+    "evaluation:nomination-evidence",
     "accountability:letter-pdf",
     "accountability:letter-scan",
     "accountability:rectification-file",

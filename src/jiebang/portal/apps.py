@@ -18,6 +18,8 @@ SHOWN_MODELS = [
     "ledger.ProgressUpdate",
     "portal.NewsItem",
     "portal.Briefing",
+    "evaluation.EvaluationRound",
+    "evaluation.TopTenEntry",
 ]
 # Public tickets arrive all day (every QR scan): only a change the pages show at once — a reply
 # made public, a ticket dismissed or reopened — invalidates them; new tickets and ratings reach

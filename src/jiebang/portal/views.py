@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from jiebang.core.params import parse_page
 from jiebang.core.permissions import can
+from jiebang.evaluation.queries import published_top_ten
 from jiebang.ledger.queries import progress_of
 
 from . import briefings, queries
@@ -40,6 +41,7 @@ def home(request):
         "lists": queries.lists_with_counts(),
         "news": queries.latest_news(),
         "briefings": queries.latest_briefings(),
+        "top_ten": published_top_ten(),
         "form": ProjectFilterForm(),
     }
     return _page(request, "portal/home.html", context)
