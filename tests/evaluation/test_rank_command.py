@@ -56,10 +56,11 @@ def test_happy_path_columns_and_figures(files):
     rows = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["rank", "nomination", "total", "raw_weighted_mean", *CRITERIA]
     assert [r[:4] for r in rows[1:]] == [
-        ["1", "4", "1.1708", "70.0000"],
-        ["2", "2", "0.2764", "85.0000"],
-        ["3", "3", "-0.2764", "60.0000"],
-        ["4", "1", "-1.1708", "75.0000"],
+        # The weights as given (20/30/20/15/15): total = Σ weight × criterion score.
+        ["1", "4", "117.0820", "70.0000"],
+        ["2", "2", "27.6393", "85.0000"],
+        ["3", "3", "-27.6393", "60.0000"],
+        ["4", "1", "-117.0820", "75.0000"],
     ]
     assert rows[1][4:] == ["1.1708"] * 5
     lines = stdout.splitlines()
@@ -123,8 +124,8 @@ def test_missing_column_exits_2(tmp_path):
 
 
 def test_bad_weights_exit_2(tmp_path):
-    message = refuse(tmp_path, GOOD, weights={"创新引领性": 1})
-    assert "w.json：缺少 实践实效性" in message
+    message = refuse(tmp_path, GOOD, weights={"创新引领性": -1})
+    assert "w.json" in message and "非负" in message
 
 
 def test_unreadable_input_exits_2(tmp_path):

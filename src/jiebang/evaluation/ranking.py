@@ -5,10 +5,12 @@
        standardised: z = (s − mean) / population standard deviation; z = 0 where the deviation
        is 0 (a rater who gave everyone the same score says nothing about the order);
     2. a nomination's criterion score = the mean of its raters' z on that criterion;
-    3. total = Σ weight × criterion score, the weights normalised to sum to 1; ranked by total
+    3. total = Σ weight × criterion score (`jiebang rank`: the weights as given; the web app
+       normalises the admin's percentages to sum to 1 first — the same order); ranked by total
        (descending), ties by the 实践实效性 score, then by nomination id (numeric ids in number
        order, before any other id, which go in text order);
-    4. beside it, the plain weighted mean of the raw scores (Σ weight × mean raw score), and
+    4. beside it, the plain weighted mean of the raw scores (Σ weight × mean raw score / Σ weight
+       over the criteria the nomination was scored on, 0–100), and
        the panel's agreement per criterion, Kendall's W.
 
 Kendall's W needs every rater to rank the same nominations; a panel drawn with a conflict-of-
@@ -99,6 +101,12 @@ def normalise_weights(weights: dict[str, float]) -> dict[str, float]:
     return {c: weights.get(c, 0.0) / total for c in CRITERIA}
 
 
+def _weighted_mean(raw: dict[str, float], weights: dict[str, float]) -> float:
+    """Σ weight × raw score / Σ weight over the criteria scored (0 when none weighs)."""
+    total = math.fsum(weights[c] for c in raw)
+    return math.fsum(weights[c] * raw[c] for c in raw) / total if total > 0 else 0.0
+
+
 def _mean(values) -> float:
     values = list(values)
     return math.fsum(values) / len(values)
@@ -169,10 +177,13 @@ def kendall_w(scores: list[Score], criterion: str) -> Agreement:
     return Agreement(criterion, 12 * s / denominator, m, n)
 
 
-def rank(scores: list[Score], weights: dict[str, float]) -> Ranking:
-    """The ranking of the nominations in `scores` (see the module doc). `weights` maps each
-    criterion to a non-negative weight; they are normalised."""
-    weights = normalise_weights(weights)
+def rank(scores: list[Score], weights: dict[str, float], *, normalise: bool = True) -> Ranking:
+    """The ranking of the nominations in `scores` (see the module doc). `weights` maps
+    criteria to non-negative weights (a criterion not given weighs 0); normalised to sum to 1
+    unless `normalise` is False (the command: total = Σ weight × criterion score as given)."""
+    weights = (
+        normalise_weights(weights) if normalise else {c: weights.get(c, 0.0) for c in CRITERIA}
+    )
     z = standardise(scores)
     per_nomination: dict[str, dict[str, list[Score]]] = defaultdict(lambda: defaultdict(list))
     for s in scores:
@@ -187,7 +198,7 @@ def rank(scores: list[Score], weights: dict[str, float]) -> Ranking:
             Standing(
                 nomination=nomination,
                 total=math.fsum(weights[c] * criteria.get(c, 0.0) for c in CRITERIA),
-                raw_weighted_mean=math.fsum(weights[c] * raw.get(c, 0.0) for c in CRITERIA),
+                raw_weighted_mean=_weighted_mean(raw, weights),
                 criteria=criteria,
                 raw=raw,
                 raters=len({s.rater for rows in by_criterion.values() for s in rows}),
@@ -293,8 +304,6 @@ def read_scores(content: bytes, file_name: str = "scores.csv") -> list[Score]:
         raise InputError(f"{file_name} 第 1 行：列的顺序应为 {','.join(HEADER)}")
     scores: list[Score] = []
     seen: dict[tuple[str, str, str], int] = {}
-    first_row: dict[tuple[str, str], int] = {}
-    criteria_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     line = 1
     try:
         for line, row in enumerate(reader, start=2):
@@ -331,26 +340,17 @@ def read_scores(content: bytes, file_name: str = "scores.csv") -> list[Score]:
                     f"重复评分（第 {seen[key]} 行已有）"
                 )
             seen[key] = line
-            first_row.setdefault((nomination, rater), line)
-            criteria_of[(nomination, rater)].add(criterion)
             scores.append(Score(nomination, rater, criterion, score))
     except csv.Error as e:
         raise InputError(f"{file_name} 第 {line} 行：无法读取（{e}）") from None
     if not scores:
         raise InputError(f"{file_name} 第 2 行：没有评分")
-    for (nomination, rater), given in criteria_of.items():
-        lacking = [c for c in CRITERIA if c not in given]
-        if lacking:
-            raise InputError(
-                f"{file_name} 第 {first_row[(nomination, rater)]} 行，criterion 列：评审人"
-                f"“{rater}”对“{nomination}”缺少 {'、'.join(lacking)} 的评分（每份评分表须含五项）"
-            )
     return scores
 
 
 def read_weights(content: bytes, file_name: str = "weights.json") -> dict[str, float]:
     """A JSON object giving each of the five criteria (by its Chinese name) a non-negative
-    number, not all zero; the weights are normalised later. InputError otherwise."""
+    number (a criterion left out weighs 0), not all zero. InputError otherwise."""
     text = _decode(content, file_name)
     try:
         data = json.loads(text)
@@ -363,11 +363,11 @@ def read_weights(content: bytes, file_name: str = "weights.json") -> dict[str, f
     unknown = [k for k in data if k not in CRITERIA]
     if unknown:
         raise InputError(f"{file_name}：未知的评价维度“{unknown[0]}”（应为 {'、'.join(CRITERIA)}）")
-    missing = [c for c in CRITERIA if c not in data]
-    if missing:
-        raise InputError(f"{file_name}：缺少 {'、'.join(missing)} 的权重（五项都须给出，可为 0）")
     weights = {}
     for criterion in CRITERIA:
+        if criterion not in data:  # not given: weighs nothing
+            weights[criterion] = 0.0
+            continue
         value = data[criterion]
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"{file_name}，“{criterion}”：权重“{value}”不是数字")

@@ -28,11 +28,11 @@ class Command(BaseCommand):
         "by nomination id (numeric ids in number order, before other ids in text order). "
         f"--input: UTF-8 CSV (BOM allowed) with the header exactly {','.join(HEADER)}, "
         "cells may have surrounding whitespace, blank lines are skipped; criterion is one of "
-        f"{'、'.join(CRITERIA)}; score a number from 0 to 100; a rater scores each nomination "
-        "on all five criteria, once each. "
-        "--weights: a JSON object {criterion: weight} giving all five criteria a non-negative "
-        "number (0 leaves a criterion out of the total), not all zero; the weights are "
-        "normalised to sum to 1, so 20/30/20/15/15 and 0.2/0.3/0.2/0.15/0.15 rank alike. "
+        f"{'、'.join(CRITERIA)}; score a number from 0 to 100; a rater scores a nomination "
+        "on a criterion at most once. "
+        "--weights: a JSON object {criterion: weight}, each a non-negative number (a criterion "
+        "left out weighs 0), not all zero; used as given: total = sum of weight x criterion "
+        "score (20/30/20/15/15 and 0.2/0.3/0.2/0.15/0.15 rank alike, totals scale). "
         f"--output: CSV (UTF-8 with a BOM) with the columns {','.join(OUTPUT_HEADER)}: the "
         "total, the weighted mean of the raw scores (0-100) and each criterion's mean z, "
         "always all five, 4 decimals. Printed on stdout, one line per criterion: "
@@ -60,7 +60,7 @@ class Command(BaseCommand):
             weight_map = read_weights(self._read(weights), weights)
         except InputError as e:
             raise CommandError(str(e), returncode=INVALID) from None
-        result = rank(scores, weight_map)
+        result = rank(scores, weight_map, normalise=False)
         try:
             Path(output).write_bytes(csv_bytes(OUTPUT_HEADER, output_rows(result)))
         except OSError as e:
