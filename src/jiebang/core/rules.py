@@ -73,7 +73,7 @@ STAGE_ACCESS = {
     "compete": is_city_staff | is_county_bureau | is_unit | is_expert | is_panel,
     "accountability": is_city_staff | is_county_bureau | is_unit,
     "supervision": is_city_staff | is_county_bureau | is_unit,
-    "evaluation": is_city_staff | is_county_bureau | is_expert | is_panel,
+    "evaluation": is_city_staff | is_county_bureau | is_unit | is_expert | is_panel,
 }
 for _slug, _predicate in STAGE_ACCESS.items():
     rules.add_perm(f"core.use_stage_{_slug}", _predicate)
