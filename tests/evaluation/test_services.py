@@ -253,7 +253,10 @@ def test_the_apps_ranking_is_the_commands(scored, tmp_path):
     with scores_file.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(rows)
     weights = tmp_path / "weights.json"
-    weights.write_text(json.dumps(queries.weights_of(scored), ensure_ascii=False))
+    # The app normalises the admin's percentages; the command takes weights as given.
+    percentages = queries.weights_of(scored)
+    shares = {c: w / sum(percentages.values()) for c, w in percentages.items()}
+    weights.write_text(json.dumps(shares, ensure_ascii=False))
     output = tmp_path / "ranking.csv"
     call_command(
         "rank",
