@@ -235,7 +235,7 @@ def nominate(
 
 def _locked_nomination(nomination: Nomination) -> Nomination:
     return (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("round", "project__implementing_unit__region")
         .get(pk=nomination.pk)
     )
@@ -531,7 +531,7 @@ def store_scores(sheet: ScoreSheet, *, acting_user, scores: dict, comment: str =
 
 def lock_sheet(sheet: ScoreSheet) -> ScoreSheet:
     return (
-        ScoreSheet.objects.select_for_update()
+        ScoreSheet.objects.select_for_update(of=("self",))
         .select_related(
             "round",
             "rater__institution__region",

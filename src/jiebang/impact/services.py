@@ -134,7 +134,11 @@ def plan_step(step: Step, *, acting_user, owner, planned_start, planned_end) -> 
     """City staff give a step its owner and planned dates. DomainError if the owner cannot see
     the project, the dates are reversed, or the step is finished."""
     require_perm(acting_user, "impact.manage_promotions", step)
-    step = Step.objects.select_for_update().select_related("promotion__project").get(pk=step.pk)
+    step = (
+        Step.objects.select_for_update(of=("self",))
+        .select_related("promotion__project")
+        .get(pk=step.pk)
+    )
     _require_active(step.promotion)
     if step.status == Step.Status.DONE:
         raise DomainError(_("A finished step is not planned again."))
@@ -161,7 +165,7 @@ def start_step(step: Step, *, acting_user, started_on=None) -> Step:
     finished (the four steps run in order), or if the date is in the future or before the
     previous step ended."""
     # The stored owner decides (the caller's copy may predate a new plan).
-    step = Step.objects.select_for_update().select_related("promotion").get(pk=step.pk)
+    step = Step.objects.select_for_update(of=("self",)).select_related("promotion").get(pk=step.pk)
     require_perm(acting_user, "impact.work_on_step", step)
     _require_active(step.promotion)
     started_on = started_on or timezone.localdate()
