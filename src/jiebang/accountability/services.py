@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jiebang.core.errors import DomainError
 from jiebang.core.forms import check_date_range
+from jiebang.core.pdf import render_pdf
 from jiebang.core.permissions import require_perm
 from jiebang.orgs.models import Institution, User
 from jiebang.projects.models import Project
@@ -228,12 +229,7 @@ def current_letter(project: Project) -> ResponsibilityLetter | None:
 
 def letter_pdf(letter: ResponsibilityLetter) -> bytes:
     """The letter as PDF from its frozen content (WeasyPrint, Noto CJK fonts)."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("accountability/letter_pdf.html", {"letter": letter})
-    return HTML(string=html).write_pdf()
+    return render_pdf("accountability/letter_pdf.html", {"letter": letter})
 
 
 # 双专班

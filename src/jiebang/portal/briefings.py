@@ -19,12 +19,12 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiebang.accountability.models import Interview
+from jiebang.core.pdf import render_pdf
 from jiebang.ledger.models import Task
 from jiebang.projects.models import Project, StatusChange
 from jiebang.supervision.models import Ticket
@@ -151,15 +151,11 @@ def briefing_pdf(briefing) -> bytes:
     """The published briefing as an A4 PDF (WeasyPrint with the Noto CJK fonts, in Chinese
     whatever the reader's language: it is the commission's document), the same way the
     responsibility letter is printed (accountability.services.letter_pdf)."""
-    from weasyprint import HTML
-
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
-            "portal/briefing_pdf.html",
-            {
-                "briefing": briefing,
-                "rows": figure_rows(briefing.figures),
-                "projects": briefing.projects.select_related("implementing_unit"),
-            },
-        )
-    return HTML(string=html).write_pdf()
+    return render_pdf(
+        "portal/briefing_pdf.html",
+        {
+            "briefing": briefing,
+            "rows": figure_rows(briefing.figures),
+            "projects": briefing.projects.select_related("implementing_unit"),
+        },
+    )

@@ -10,7 +10,7 @@ return reason is read here."""
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiebang.core.text import redact
@@ -212,16 +212,6 @@ def public_feedback(project) -> dict:
     }
 
 
-def _url(names: tuple[str, ...], pk: int) -> str:
-    """The URL of the first of another app's pages for the project that exists, or ''."""
-    for name in names:
-        try:
-            return reverse(name, args=[pk])
-        except NoReverseMatch:
-            continue
-    return ""
-
-
 def project_page(project) -> dict:
     """Everything the project's public page shows."""
     rows = indicator_rows(project)
@@ -235,6 +225,6 @@ def project_page(project) -> dict:
         "tasks": Task.objects.filter(project=project, parent=None).order_by("deadline", "pk"),
         "updates": public_updates(project),
         "feedback": public_feedback(project),
-        "rate_url": _url(("feedback:rate-project",), project.pk),
-        "qr_url": _url(("feedback:project-qr", "supervision:project-qr"), project.pk),
+        "rate_url": reverse("feedback:rate-project", args=[project.pk]),
+        "qr_url": reverse("feedback:project-qr", args=[project.pk]),
     }

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiebang.needs.demo import generate_feedback
-from jiebang.needs.models import Category, Channel, FeedbackItem
+from jiebang.needs.models import Category, FeedbackItem
 from jiebang.orgs.models import Institution, User
 from jiebang.projects.models import Project
 
@@ -24,7 +24,7 @@ from .models import (
     digest,
     new_number,
 )
-from .services import checking_region
+from .services import CHANNEL_OF, checking_region
 from .workdays import add_working_days
 
 SEED = 2025
@@ -117,11 +117,7 @@ def load_tickets(n: int, rng: random.Random) -> None:
         unit = item.institution
         if unit is not None and unit.region_id:
             item.region = checking_region(unit)
-        item.channel = {
-            Ticket.Source.QR: Channel.QR,
-            Ticket.Source.ONLINE: Channel.ONLINE,
-            Ticket.Source.OPEN311: Channel.OPEN311,
-        }[source]
+        item.channel = CHANNEL_OF[source]
         item.external_id = None
         item.caller_name = ""
         if rng.random() > 0.3:

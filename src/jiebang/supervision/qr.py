@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import segno
 from django.conf import settings
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+
+from jiebang.core.pdf import render_pdf
 
 
 def project_path(project) -> str:
@@ -57,11 +57,7 @@ class Sheet:
 
 
 def sheet_pdf(sheets: list[Sheet]) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("supervision/qr_sheet.html", {"sheets": sheets})
-    return HTML(string=html).write_pdf()
+    return render_pdf("supervision/qr_sheet.html", {"sheets": sheets})
 
 
 def sheet_response(sheets: list[Sheet], filename: str) -> HttpResponse:
